@@ -25,8 +25,12 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ._kernels.cd_dense import cd_epochs_dense, correlations_dense
-from ._kernels.cd_sparse import cd_epochs_sparse, correlations_sparse
+from ._kernels.cd_dense import cd_epochs_dense, correlations_dense, subtract_columns_dense
+from ._kernels.cd_sparse import (
+    cd_epochs_sparse,
+    correlations_sparse,
+    subtract_columns_sparse,
+)
 from .penalties import PenaltyArrays
 
 FloatArray = NDArray[np.floating]
@@ -54,6 +58,12 @@ class DenseDesign:
 
     def columns(self, idx: IndexArray) -> NDArray[np.float64]:
         return np.asarray(self.X[:, idx], dtype=np.float64)
+
+    def subtract_columns(
+        self, idx: IndexArray, delta: NDArray[np.float64], r: NDArray[np.float64]
+    ) -> None:
+        """``r -= X[:, idx] @ delta`` in place."""
+        subtract_columns_dense(self.X, idx, delta, r)
 
     def cd_epochs(
         self,
@@ -116,6 +126,13 @@ class SparseDesign:
     def columns(self, idx: IndexArray) -> NDArray[np.float64]:
         dense = self.A[:, idx].toarray().astype(np.float64)
         return dense - np.outer(self.v, self.means[idx])
+
+    def subtract_columns(
+        self, idx: IndexArray, delta: NDArray[np.float64], r: NDArray[np.float64]
+    ) -> None:
+        """``r -= C[:, idx] @ delta`` in place (C the centred matrix)."""
+        A = self.A
+        subtract_columns_sparse(A.data, A.indices, A.indptr, self.means, self.v, idx, delta, r)
 
     def cd_epochs(
         self,

@@ -48,3 +48,15 @@ def correlations_dense(X, v, idx, out):
         for i in range(n):
             acc += X[i, j] * v[i]
         out[k] = acc
+
+
+@njit(cache=True, nogil=True)
+def subtract_columns_dense(X, idx, delta, r):
+    """``r -= X[:, idx] @ delta`` without copying the columns."""
+    n = X.shape[0]
+    for k in range(idx.shape[0]):
+        d = delta[k]
+        if d != 0.0:
+            j = idx[k]
+            for i in range(n):
+                r[i] -= d * X[i, j]

@@ -65,3 +65,19 @@ def correlations_sparse(data, indices, indptr, means, v, theta, idx, out):
         for p in range(indptr[j], indptr[j + 1]):
             acc += data[p] * theta[indices[p]]
         out[k] = acc
+
+
+@njit(cache=True, nogil=True)
+def subtract_columns_sparse(data, indices, indptr, means, v, idx, delta, r):
+    """``r -= C[:, idx] @ delta`` with ``C`` the implicitly centred matrix."""
+    shift = 0.0
+    for k in range(idx.shape[0]):
+        d = delta[k]
+        if d != 0.0:
+            j = idx[k]
+            for p in range(indptr[j], indptr[j + 1]):
+                r[indices[p]] -= d * data[p]
+            shift += d * means[j]
+    if shift != 0.0:
+        for i in range(r.shape[0]):
+            r[i] += shift * v[i]

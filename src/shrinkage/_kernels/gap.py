@@ -66,6 +66,14 @@ def duality_gap(y, r, theta_raw, corr, w, l1, l2, lower, upper, idx, n_samples):
     conj = 0.0
     for k in range(idx.shape[0]):
         j = idx[k]
-        conj += penalty_conjugate(scale * corr[k], l1[j], l2[j], lower[j], upper[j])
+        u = scale * corr[k]
+        if l2[j] == 0.0:
+            # t makes |u| <= l1 on unbounded sides exactly; undo the last
+            # ulp of rounding so the conjugate is not +inf by accident.
+            if np.isinf(upper[j]):
+                u = min(u, l1[j])
+            if np.isinf(lower[j]):
+                u = max(u, -l1[j])
+        conj += penalty_conjugate(u, l1[j], l2[j], lower[j], upper[j])
     dual = ty - 0.5 * n_samples * tt - conj
     return primal - dual, primal, dual, t

@@ -29,12 +29,13 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from .._design import Design, as_design
-from .._kernels.gap import duality_gap
+from .._kernels.gap import duality_gap, primal_value
 from ..penalties import PenaltyArrays
 from .base import Solution, lower_penalty, warn_not_converged
 
 _INNER_GAP_FRACTION = 0.3  # celer's choice: solve the subproblem to 30% of the gap
 _MIN_WORKING_SET = 10
+_ANDERSON_K = 5  # iterates combined by one extrapolation (celer, skglm)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class CoordinateDescent:
         Seed for ``selection="random"``.
     check_every : int, default=10
         Epochs between two gap evaluations inside the working set.
+    anderson : bool, default=True
+        Anderson extrapolation of the iterates, kept only when it lowers
+        the objective.
     """
 
     tol: float = 1e-4
@@ -66,6 +70,7 @@ class CoordinateDescent:
     selection: str = "cyclic"
     random_state: int | None = None
     check_every: int = 10
+    anderson: bool = True
 
     def solve(
         self,
@@ -102,6 +107,12 @@ class CoordinateDescent:
         epochs = 0
         while True:
             gap, primal, t, corr = state.gap(design, y, pen, n, state.all_idx)
+            if gap <= tol_abs and epochs == 0:
+                # Already optimal (a warm start): one epoch, as scikit-learn
+                # always runs, then certify again.
+                design.cd_epochs(state.w, state.r, pen, n, state.all_idx, 1)
+                epochs = 1
+                continue
             if gap <= tol_abs or epochs >= self.max_iter:
                 break
             if self.screening:
@@ -136,22 +147,52 @@ class CoordinateDescent:
         epochs: int,
         rng: np.random.Generator,
     ) -> int:
-        """Epochs on ``ws`` until its gap is a fraction of the outer gap."""
+        """Epochs on ``ws`` until its gap is a fraction of the outer gap.
+
+        Every ``_ANDERSON_K`` epochs the last iterates are extrapolated
+        (Anderson acceleration, Bertrand & Massias 2021) and the result is
+        kept when it lowers the objective: on ill-conditioned problems this
+        cuts the epochs by an order of magnitude, and it never hurts since a
+        worse point is rejected.
+        """
         target = max(_INNER_GAP_FRACTION * outer_gap, tol_abs)
         if ws.shape[0] == state.all_idx.shape[0]:
             target = tol_abs  # the subproblem is the problem
+        history = np.empty((_ANDERSON_K + 1, ws.shape[0]))
+        history[0] = state.w[ws]
+        filled = 1
+        since_check = 0
         while epochs < self.max_iter:
-            n_epochs = min(self.check_every, self.max_iter - epochs)
-            if self.selection == "random":
-                for _ in range(n_epochs):
-                    design.cd_epochs(state.w, state.r, pen, n, rng.permutation(ws), 1)
-            else:
-                design.cd_epochs(state.w, state.r, pen, n, ws, n_epochs)
-            epochs += n_epochs
-            inner_gap = state.gap(design, y, pen, n, ws)[0]
-            if inner_gap <= target:
-                break
+            order = rng.permutation(ws) if self.selection == "random" else ws
+            design.cd_epochs(state.w, state.r, pen, n, order, 1)
+            epochs += 1
+            since_check += 1
+            if self.anderson:
+                history[filled] = state.w[ws]
+                filled += 1
+                if filled == _ANDERSON_K + 1:
+                    state.try_extrapolation(design, pen, n, ws, history)
+                    history[0] = state.w[ws]
+                    filled = 1
+            if since_check >= self.check_every:
+                since_check = 0
+                if state.gap(design, y, pen, n, ws)[0] <= target:
+                    break
         return epochs
+
+
+def _anderson(history: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """Anderson extrapolation of iterates ``history[0..K]``; None if singular."""
+    U = np.diff(history, axis=0)
+    gram = U @ U.T
+    try:
+        z = np.linalg.solve(gram, np.ones(gram.shape[0]))
+    except np.linalg.LinAlgError:
+        return None
+    total = z.sum()
+    if not np.isfinite(total) or total == 0:
+        return None
+    return (z / total) @ history[1:]
 
 
 class _State:
@@ -221,6 +262,30 @@ class _State:
             idx, n,
         )
         return max(gap, 0.0), primal, t, corr
+
+    def try_extrapolation(
+        self,
+        design: Design,
+        pen: PenaltyArrays,
+        n: float,
+        ws: NDArray[np.int64],
+        history: NDArray[np.float64],
+    ) -> None:
+        """Replace ``w`` by the Anderson point when it lowers the objective."""
+        candidate = _anderson(history)
+        if candidate is None:
+            return
+        candidate = np.clip(candidate, pen.lower[ws], pen.upper[ws])
+        current = self.w[ws]
+        r_new = self.r.copy()
+        design.subtract_columns(ws, candidate - current, r_new)
+        w_new = self.w.copy()
+        w_new[ws] = candidate
+        if primal_value(r_new, w_new, pen.l1, pen.l2, ws, n) < primal_value(
+            self.r, self.w, pen.l1, pen.l2, ws, n
+        ):
+            self.w = w_new
+            self.r = r_new
 
     def screen(
         self,
