@@ -60,7 +60,7 @@ def test_mismatched_lengths_and_empty(Est, data):
         Est().fit(X[:0], y[:0])
     with pytest.raises(ValueError, match="0 feature"):
         Est().fit(X[:, :0], y)
-    with pytest.raises(ValueError, match="could not convert|must be numeric|dtype"):
+    with pytest.raises(ValueError, match=r"could not convert|must be numeric|dtype"):
         Est().fit(np.array([["a", "b"]] * 20), y)
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn.linear_model as sklm
-from conftest import PROBLEMS, OBJECTIVE_RTOL, enet_objective, ridge_objective
 
 import shrinkage
+from conftest import OBJECTIVE_RTOL, PROBLEMS, enet_objective, ridge_objective
 
 ALPHA_FRACTIONS = np.geomspace(0.9, 0.01, 10)
 L1_RATIOS = [1.0, 0.8, 0.5, 0.2]
@@ -130,7 +130,8 @@ def test_float32_stays_float32(problem):
         assert est.coef_.dtype == np.float32
         assert est.predict(X32).dtype == np.float32
         ref = type(est)(**est.get_params()).fit(X.astype(np.float64), y)
-        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=2e-3, atol=2e-3 * np.abs(ref.coef_).max())
+        atol = 2e-3 * np.abs(ref.coef_).max()
+        np.testing.assert_allclose(est.coef_, ref.coef_, rtol=2e-3, atol=atol)
 
 
 def test_sample_weight_equals_repeated_rows():

@@ -305,7 +305,7 @@ class ElasticNet(_SeparablePenalty):
     def _l1_l2_weights(self) -> tuple[float, float]:
         return self.alpha * self.l1_ratio, self.alpha * (1.0 - self.l1_ratio)
 
-    def alpha_max(self, grad: ArrayLike) -> float:  # noqa: D102 (inherits doc)
+    def alpha_max(self, grad: ArrayLike) -> float:
         if self.l1_ratio == 0:
             return L2(
                 1.0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,7 +63,8 @@ def _check_tol(value: Any) -> None:
 def _check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], None]:
     def check(value: Any) -> None:
         if value not in choices:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}.")
+            options = ", ".join(map(repr, choices))
+            raise ValueError(f"{name} must be one of {options}; got {value!r}.")
 
     return check
 
@@ -86,7 +87,9 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float6
     if not np.all(np.isfinite(sw)):
         raise ValueError("sample_weight contains NaN or inf; give a finite weight to every sample.")
     if np.any(sw < 0):
-        raise ValueError("sample_weight must be >= 0; drop samples instead of weighting them negatively.")
+        raise ValueError(
+            "sample_weight must be >= 0; drop samples instead of weighting them negatively."
+        )
     if sw.sum() <= 0:
         raise ValueError(
             "all sample weights are zero; give at least one sample a positive weight."
@@ -101,7 +104,7 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
     """
 
     # name -> check; constraints declared once, checked at the start of fit.
-    _parameter_checks: dict[str, Callable[[Any], None]] = {
+    _parameter_checks: ClassVar[dict[str, Callable[[Any], None]]] = {
         "alpha": lambda v: check_alpha(v),
         "fit_intercept": _check_bool("fit_intercept"),
         "max_iter": _check_positive_int("max_iter"),

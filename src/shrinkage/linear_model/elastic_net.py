@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
-from ..penalties import L1, ElasticNet as ElasticNetPenalty, PenaltyArrays
-from ..penalties import _SeparablePenalty
+from ..penalties import L1, PenaltyArrays, _SeparablePenalty
+from ..penalties import ElasticNet as ElasticNetPenalty
 from ._base import (
     PenalizedLinearModel,
     _check_choice,
@@ -83,7 +84,7 @@ class ElasticNet(PenalizedLinearModel):
     True
     """
 
-    _parameter_checks = {
+    _parameter_checks: ClassVar[dict[str, Callable[[Any], None]]] = {
         **PenalizedLinearModel._parameter_checks,
         "solver": _check_choice("solver", _SOLVERS),
     }

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class Ridge(PenalizedLinearModel):
         The solver ``"auto"`` chose.
     """
 
-    _parameter_checks = {
+    _parameter_checks: ClassVar[dict[str, Callable[[Any], None]]] = {
         **PenalizedLinearModel._parameter_checks,
         "max_iter": lambda v: None
         if v is None
