@@ -80,8 +80,10 @@ def test_float32_is_solved_in_float64(name, method):
     X32 = X.astype(np.float32)
     X32_copy = X32.copy()
     alpha = 0.1
-    ref = Ridge(alpha=alpha, fit_intercept=False, solver="svd").fit(X32.astype(float), y)
-    sol = ClosedFormRidge(method=method, tol=TIGHT).solve(X32, y, L2(alpha / (2 * len(y))))
+    ref = Ridge(alpha=alpha, fit_intercept=False, solver="svd")
+    ref.fit(X32.astype(float), y)
+    solver = ClosedFormRidge(method=method, tol=TIGHT)
+    sol = solver.solve(X32, y, L2(alpha / (2 * len(y))))
     assert sol.coef.dtype == np.float64 and sol.converged
     _assert_close(sol.coef, ref.coef_, 1e-8)
     np.testing.assert_array_equal(X32, X32_copy)
@@ -108,16 +110,18 @@ def test_certificate_is_a_valid_duality_gap(storage, method):
     Xs = sp.csc_matrix(X) if storage == "csc" else X
     prob = center_problem(Xs, y, None, fit_intercept=True, standardize=False)
     n, l2 = prob.n_samples, 1.0 / 442
-    sol = ClosedFormRidge(method=method).solve(prob.design, prob.y, _ridge(np.full(10, l2)))
+    pen = _ridge(np.full(10, l2))
+    sol = ClosedFormRidge(method=method).solve(prob.design, prob.y, pen)
     assert sol.certificate_kind == "duality_gap"
+    iterative = method == "cg" or (method == "auto" and storage == "csc")
+    assert (sol.n_iter > 1) == iterative  # a direct solve reports 1 iteration
     assert sol.tol == pytest.approx(1e-10 * prob.y @ prob.y / n)
     assert 0.0 <= sol.certificate <= sol.tol and sol.converged
     r = prob.y - prob.design.matvec(sol.coef)
     assert sol.primal == pytest.approx(r @ r / (2 * n) + l2 / 2 * sol.coef @ sol.coef)
     # The gap measures suboptimality: it is large at a perturbed point.
     other = ClosedFormRidge(method="cg", max_iter=1, tol=1e-10)
-    bad = other.solve(prob.design, prob.y, _ridge(np.full(10, l2)), warn=False,
-                      coef_init=sol.coef * 1.1)
+    bad = other.solve(prob.design, prob.y, pen, warn=False, coef_init=sol.coef * 1.1)
     assert bad.certificate > 100 * sol.tol and not bad.converged
 
 
@@ -180,6 +184,71 @@ def test_singular_system_gives_minimum_norm_solution(storage, method):
     assert sol.coef[9] == pytest.approx(0.0, abs=1e-12)
 
 
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+def test_numerically_singular_system(storage, method):
+    # A rounded linear combination: Cholesky succeeds on rounding-level pivots,
+    # so the rank must be detected, not left to the factorisation failing.
+    X, y = _problem("tall")
+    X = np.column_stack([X, 2.0 * X[:, 1] - 0.3 * X[:, 2]])
+    X, y = X - X.mean(axis=0), y - y.mean()
+    l2 = np.full(X.shape[1], 0.2)
+    l2[[1, 2, 8]] = 0.0
+    Xs = sp.csc_matrix(X) if storage == "csc" else X
+    sol = ClosedFormRidge(method=method, tol=TIGHT).solve(Xs, y, _ridge(l2))
+    assert sol.converged
+    _assert_close(sol.coef, _normal_equations(X, y, l2), 1e-8)
+
+
+def _explicit_gap(X, y, w, l2):
+    """P(w) - D(theta), theta the residual off span(X_U) over n (U: l2 == 0)."""
+    n = X.shape[0]
+    r = y - X @ w
+    XU = X[:, l2 == 0]
+    theta = (r - XU @ np.linalg.lstsq(XU, r, rcond=None)[0]) / n
+    pen = l2 > 0
+    primal = r @ r / (2 * n) + 0.5 * np.sum(l2 * w * w)
+    conjugates = (X[:, pen].T @ theta) ** 2 / (2 * l2[pen])
+    dual = theta @ y - n / 2 * theta @ theta - np.sum(conjugates)
+    return primal - dual
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("n_free", [0, 3])
+def test_certificate_equals_explicit_gap_away_from_optimum(n_free, storage):
+    X, y = _problem("wide")
+    X, y = X - X.mean(axis=0), y - y.mean()
+    l2 = np.random.default_rng(5).uniform(0.1, 1.0, X.shape[1])
+    l2[:n_free] = 0.0
+    Xs = sp.csc_matrix(X) if storage == "csc" else X
+    w0 = np.random.default_rng(6).standard_normal(X.shape[1])
+    rough = ClosedFormRidge(method="cg", max_iter=1).solve(
+        Xs, y, _ridge(l2), coef_init=w0, warn=False
+    )
+    expected = _explicit_gap(X, y, rough.coef, l2)
+    assert expected > 1e-3
+    assert rough.certificate == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+@pytest.mark.parametrize("seed", range(4))
+def test_gap_bounds_suboptimality_with_unpenalised_features(storage, seed):
+    # A duality gap is an upper bound on P(w) - P(w*) at any w, not only
+    # near the optimum; unpenalised features make this need the projection.
+    X, y = _problem("wide")
+    X, y = X - X.mean(axis=0), y - y.mean()
+    l2 = np.full(X.shape[1], 0.3)
+    l2[:4] = 0.0
+    Xs = sp.csc_matrix(X) if storage == "csc" else X
+    best = ClosedFormRidge(tol=TIGHT).solve(X, y, _ridge(l2))
+    w0 = best.coef + np.random.default_rng(seed).standard_normal(X.shape[1])
+    rough = ClosedFormRidge(method="cg", max_iter=1).solve(
+        Xs, y, _ridge(l2), coef_init=w0, warn=False
+    )
+    assert not rough.converged
+    assert rough.certificate >= rough.primal - best.primal > 0
+
+
 def test_least_squares_svd_is_pinv():
     X, y = _problem("wide")  # p > n, no penalty: the minimum-norm interpolant
     X, y = X - X.mean(axis=0), y - y.mean()
@@ -199,11 +268,12 @@ def test_ridge_svd_path_matches_individual_solves(name):
     for k, l2 in enumerate(l2_values):
         expected = _normal_equations(X, y, np.full(p, l2))
         if l2 > 0:
-            solo = ClosedFormRidge(method="cholesky").solve(X, y, _ridge(np.full(p, l2)))
+            solo = ClosedFormRidge().solve(X, y, _ridge(np.full(p, l2)))
             _assert_close(solo.coef, expected, 1e-9)
         _assert_close(coefs[:, k], expected, 1e-8)
     # n_samples is the n of the loss: doubling it equals doubling l2.
-    _assert_close(ridge_svd_path(X, y, [0.3], 2 * n), ridge_svd_path(X, y, [0.6], n), 1e-12)
+    doubled_n = ridge_svd_path(X, y, [0.3], 2 * n)
+    _assert_close(doubled_n, ridge_svd_path(X, y, [0.6], n), 1e-12)
 
 
 def test_ridge_svd_path_rejects_bad_input():
@@ -222,7 +292,8 @@ def test_ridge_svd_path_rejects_bad_input():
 @pytest.mark.parametrize("method", METHODS)
 def test_l1_and_bounds_are_rejected(penalty, method):
     X, y = _problem("tall")
-    with pytest.raises(ValueError, match="use CoordinateDescent for L1 terms or bounds"):
+    fix = "use CoordinateDescent for L1 terms or bounds"
+    with pytest.raises(ValueError, match=fix):
         ClosedFormRidge(method=method).solve(X, y, penalty)
 
 
@@ -286,7 +357,8 @@ def test_inputs_are_not_modified(storage, method):
 
 def test_cg_never_densifies_a_sparse_design(monkeypatch):
     X, y = _problem("wide")
-    prob = center_problem(sp.csc_matrix(X), y, None, fit_intercept=True, standardize=False)
+    A = sp.csc_matrix(X)
+    prob = center_problem(A, y, None, fit_intercept=True, standardize=False)
 
     def refuse(*args, **kwargs):
         raise AssertionError("a sparse matrix was densified")
@@ -302,9 +374,11 @@ def test_invalid_arguments():
     with pytest.raises(ValueError, match="method"):
         ClosedFormRidge(method="qr")
     with pytest.raises(ValueError, match="tol"):
-        ClosedFormRidge(tol=0.0)
+        ClosedFormRidge(tol=-1.0)
     with pytest.raises(ValueError, match="max_iter"):
         ClosedFormRidge(max_iter=0)
     X, y = _problem("tall")
+    exact = ClosedFormRidge(tol=0.0).solve(X, y, L2(0.1))  # tol=0 is allowed
+    _assert_close(exact.coef, ClosedFormRidge().solve(X, y, L2(0.1)).coef, 1e-14)
     with pytest.raises(ValueError, match="y must have shape"):
         ClosedFormRidge().solve(X, y[:-1], L2(0.1))

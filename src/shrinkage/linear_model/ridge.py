@@ -51,7 +51,7 @@ class Ridge(PenalizedLinearModel):
     ----------
     coef_, intercept_, n_iter_, dual_gap_, sparse_coef_, n_features_in_,
     feature_names_in_
-        As in :class:`ElasticNet`. ``n_iter_`` is 0 for a direct solve.
+        As in :class:`ElasticNet`. ``n_iter_`` is 1 for a direct solve.
     solver_ : str
         The solver ``"auto"`` chose.
     """

@@ -226,8 +226,10 @@ class _State:
         r = y - design.matvec(w) if np.any(w) else y.copy()
         return cls(w, r, p)
 
-    def dual_residual(self, design: Design, pen: PenaltyArrays) -> NDArray[np.float64]:
-        """The residual, projected away from free unpenalised columns.
+    def dual_residual(
+        self, design: Design, pen: PenaltyArrays
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        """The residual projected away from free unpenalised columns, and them.
 
         A feature with no L1, no L2 and room on both sides of its value
         forces ``x_j' theta = 0`` in the dual; the raw residual satisfies it
@@ -236,7 +238,7 @@ class _State:
         """
         free = (pen.l1 == 0) & (pen.l2 == 0) & (self.w > pen.lower) & (self.w < pen.upper)
         if not free.any():
-            return self.r
+            return self.r, free
         key = free.tobytes()
         if key != self._basis_key:
             cols = design.columns(np.flatnonzero(free).astype(np.int64))
@@ -244,7 +246,7 @@ class _State:
             self._basis_key = key
         Q = self._basis
         assert Q is not None
-        return self.r - Q @ (Q.T @ self.r)
+        return self.r - Q @ (Q.T @ self.r), free
 
     def gap(
         self,
@@ -255,8 +257,15 @@ class _State:
         idx: NDArray[np.int64],
     ) -> tuple[float, float, float, NDArray[np.float64]]:
         """Gap restricted to ``idx``: ``(gap, primal, t, X[:, idx]' theta_raw)``."""
-        theta_raw = self.dual_residual(design, pen)
-        corr = design.correlations(theta_raw, idx)
+        theta_raw, free = self.dual_residual(design, pen)
+        if idx is self.all_idx:
+            corr = design.rmatvec(theta_raw)  # one BLAS product for all columns
+        else:
+            corr = design.correlations(theta_raw, idx)
+        # After the projection these correlations are 0 up to rounding, and
+        # a rounding error of either sign (l1 = 0, open side) would drive the
+        # dual scale t to 0: set them to their exact value.
+        corr[free[idx]] = 0.0
         gap, primal, _, t = duality_gap(
             y, self.r, theta_raw, corr, self.w, pen.l1, pen.l2, pen.lower, pen.upper,
             idx, n,

@@ -54,6 +54,12 @@ class ClosedFormRidge:
         Certified when the duality gap is at most ``tol * ||y||^2 / n``.
     max_iter : int or None, default=None
         CG iterations in total (``None``: ``10 * n_features``).
+
+    Notes
+    -----
+    Where unpenalised columns are linearly dependent the minimiser is not
+    unique; every method returns the minimum-norm one. A direct solve
+    reports ``n_iter=1`` (scikit-learn's checks want ``n_iter_ >= 1``).
     """
 
     method: str = "auto"
@@ -63,8 +69,8 @@ class ClosedFormRidge:
     def __post_init__(self) -> None:
         if self.method not in _METHODS:
             raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}.")
-        if not self.tol > 0:
-            raise ValueError(f"tol must be > 0, got {self.tol!r}.")
+        if not self.tol >= 0:
+            raise ValueError(f"tol must be >= 0, got {self.tol!r}.")
         if self.max_iter is not None and self.max_iter < 1:
             raise ValueError(f"max_iter must be >= 1 or None, got {self.max_iter!r}.")
 
@@ -101,8 +107,9 @@ class ClosedFormRidge:
             raise ValueError(f"y must have shape ({design.n_rows},), got {yv.shape}.")
         n = float(design.n_rows if n_samples is None else n_samples)
         tol_abs = self.tol * float(np.dot(yv, yv)) / n
-        basis = _unpenalised_basis(design, pen.l2)
-        full_rank = basis is None or basis.shape[1] == np.count_nonzero(pen.l2 == 0)
+        free = pen.l2 == 0
+        basis, rows = _unpenalised_span(design, free)
+        full_rank = rows.shape[0] == np.count_nonzero(free)
 
         def certify(w: Vector) -> tuple[float, float]:
             return _gap(design, yv, w, pen, n, basis)
@@ -115,15 +122,16 @@ class ClosedFormRidge:
             method = "cholesky"
         max_iter = 10 * design.n_features if self.max_iter is None else self.max_iter
         if method == "cg":
-            w, n_iter, (gap, primal) = self._cg(
-                design, yv, pen.l2, n, coef_init, max_iter, tol_abs, certify
-            )
+            cg_args = (design, yv, pen.l2, n, coef_init, max_iter, tol_abs, certify)
+            w, n_iter, (gap, primal) = self._cg(*cg_args)
         else:
             if method == "svd":
                 w = ridge_svd_path(design, yv, pen.l2[:1], n)[:, 0]
             else:
                 w = _cholesky(design, yv, pen.l2, n, full_rank)
             n_iter, (gap, primal) = 1, certify(w)
+        if not full_rank:  # drop the null-space part: the minimum-norm minimiser
+            w[free] = rows.T @ (rows @ w[free])
         solution = Solution(
             coef=w, certificate=gap, certificate_kind="duality_gap", tol=tol_abs,
             primal=primal, n_iter=n_iter, converged=bool(gap <= tol_abs),
@@ -137,30 +145,29 @@ class ClosedFormRidge:
         coef_init: NDArray[np.floating] | None, max_iter: int, tol_abs: float,
         certify: Callable[[Vector], tuple[float, float]],
     ) -> tuple[Vector, int, tuple[float, float]]:
-        """CG on ``(X'X + n D) w = X'y``, restarted until the gap certifies.
+        """Jacobi-preconditioned CG on ``(X'X + n D) w = X'y``.
 
-        With every ``l2 > 0`` the CG residual is ``n g``, so a residual below
-        ``n sqrt(2 min(l2) tol_abs)`` certifies the gap. Unpenalised features
-        have no such bound: CG starts at ``sqrt(tol) ||X'y||``. Either way it
-        restarts from its iterate with a 100x smaller target while the gap
-        is too large and iterations remain.
+        The residual target is ``tol ||X'y||`` (as accurate as a direct
+        solve), or less: with every ``l2 > 0`` the residual is ``n g`` and
+        ``n sqrt(2 min(l2) tol_abs)`` certifies the gap. CG restarts from its
+        iterate with a 100x smaller target while the gap is too large.
         """
         p = design.n_features
-        op = LinearOperator(
-            (p, p), dtype=np.float64,
-            matvec=lambda w: design.rmatvec(design.matvec(w)) + n * l2 * w,
-        )
-        diag = design.norms2 + n * l2  # Jacobi preconditioner
+
+        def gram_matvec(w: Vector) -> Vector:
+            return design.rmatvec(design.matvec(w)) + n * l2 * w
+
+        diag = design.norms2 + n * l2
         inv_diag = 1.0 / np.where(diag > 0, diag, 1.0)
+        op = LinearOperator((p, p), matvec=gram_matvec, dtype=float)
         precond = LinearOperator((p, p), matvec=lambda z: inv_diag * z, dtype=float)
         b = design.rmatvec(y)
         w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
         if w.shape != (p,):
             raise ValueError(f"coef_init has shape {w.shape}; X has {p} features.")
-        l2_min = float(l2.min(initial=np.inf))
         target = self.tol * float(np.linalg.norm(b))
-        if l2_min > 0:
-            target = min(target, n * np.sqrt(2.0 * l2_min * tol_abs))
+        if np.all(l2 > 0):  # then the gap is sum_j g_j^2 / (2 l2_j), g = residual / n
+            target = min(target, n * np.sqrt(2.0 * l2.min(initial=np.inf) * tol_abs))
         count = [0]
 
         def tick(_: object) -> None:
@@ -232,13 +239,18 @@ def _ridge_arrays(pen: PenaltyArrays) -> PenaltyArrays:
     return PenaltyArrays(l1=l1, l2=l2, lower=lower, upper=upper)
 
 
-def _unpenalised_basis(design: Design, l2: Vector) -> Vector | None:
-    """Orthonormal basis of the span of the unpenalised columns, if any."""
-    free = np.flatnonzero(l2 == 0).astype(np.int64)
-    if free.size == 0:
-        return None
-    cols = design.columns(free)
-    return scipy.linalg.orth(cols) if cols.any() else np.zeros((cols.shape[0], 0))
+def _unpenalised_span(design: Design, free: NDArray[np.bool_]) -> tuple[Vector | None, Vector]:
+    """Orthonormal bases of the column and row spaces of ``X[:, free]``.
+
+    Returns ``(None, empty)`` when every feature is penalised.
+    """
+    idx = np.flatnonzero(free).astype(np.int64)
+    if idx.size == 0:
+        return None, np.zeros((0, 0))
+    U, s, Vt = scipy.linalg.svd(design.columns(idx), full_matrices=False)
+    cutoff = s.max(initial=0.0) * max(design.n_rows, idx.size) * np.finfo(float).eps
+    rank = int(np.count_nonzero(s > cutoff))
+    return U[:, :rank], Vt[:rank]
 
 
 def _gap(
@@ -280,9 +292,7 @@ def _gram(design: Design, scale: Vector | None = None) -> Vector:
     return np.asarray(out - np.outer(a, b) - np.outer(b, a) + c * np.outer(b, b))
 
 
-def _cholesky(
-    design: Design, y: Vector, l2: Vector, n: float, full_rank: bool
-) -> Vector:
+def _cholesky(design: Design, y: Vector, l2: Vector, n: float, full_rank: bool) -> Vector:
     """Normal equations, primal ``p x p`` or dual ``n x n``, by Cholesky."""
     if design.n_features > design.n_rows and np.all(l2 > 0):
         K = _gram(design, 1.0 / l2)
@@ -292,7 +302,7 @@ def _cholesky(
     M = _gram(design)
     M[np.diag_indices_from(M)] += n * l2
     b = design.rmatvec(y)
-    if True:
+    if full_rank:
         try:
             return np.asarray(scipy.linalg.cho_solve(scipy.linalg.cho_factor(M), b))
         except np.linalg.LinAlgError:

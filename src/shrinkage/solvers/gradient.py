@@ -14,16 +14,14 @@ none (``None``)         ``w - eta * grad``
 ======================  ===================================================
 
 The first three rows are the last one for the lowered arrays (``L1``:
-``l1 = alpha f``; ``L2``: ``l2 = 2 alpha f``), so one function,
-:func:`subgradient_step`, implements them all.
+``l1 = alpha f``; ``L2``: ``l2 = 2 alpha f``): :func:`subgradient_step`.
 
-Why this solver is for teaching only: ``|w|`` has no gradient at 0, and
-``sign(w)`` pushes a small coefficient across 0 at every step, so the
-iterates oscillate around 0 and **never produce exact zeros**; with a
-constant step the oscillation never dies out, with a decaying step it does,
-but only like ``1/sqrt(k)``. The soft-threshold of the proximal methods
+For teaching only: ``|w|`` has no gradient at 0 and ``sign(w)`` pushes a
+small coefficient across 0 at every step, so the iterates oscillate around
+0 and **never produce exact zeros** (a decaying step damps the oscillation,
+like ``1/sqrt(k)``). The soft-threshold of the proximal solvers
 (:class:`~shrinkage.solvers.prox_grad.ProximalGradient`,
-:class:`~shrinkage.solvers.CoordinateDescent`) sets them to exactly 0.
+:class:`~shrinkage.solvers.CoordinateDescent`) gives exact zeros.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,9 +57,7 @@ def subgradient_step(
     coefficient exactly at 0 moves by ``-eta * grad`` alone. Returns a new
     array.
     """
-    return np.clip(
-        w - learning_rate * (grad + pen.subgradient(w)), pen.lower, pen.upper
-    )
+    return np.clip(w - learning_rate * (grad + pen.subgradient(w)), pen.lower, pen.upper)
 
 
 @dataclass(frozen=True)
@@ -114,11 +111,13 @@ class GradientDescent:
     record_every: int | None = None
 
     def __post_init__(self) -> None:
-        _check_options(self.learning_rate, self.schedule)
+        lr = self.learning_rate
+        if lr is not None and not (lr > 0 and math.isfinite(lr)):
+            raise ValueError(f"learning_rate must be finite and > 0, got {lr!r}.")
+        if self.schedule not in _SCHEDULES:
+            raise ValueError(f"schedule must be in {_SCHEDULES}, got {self.schedule!r}.")
         if self.max_iter < 0 or not self.tol >= 0:
-            raise ValueError(
-                f"max_iter and tol must be >= 0, got {self.max_iter!r}, {self.tol!r}."
-            )
+            raise ValueError(f"max_iter and tol must be >= 0, got {self.max_iter!r}, {self.tol!r}.")
         if self.record_every is not None and self.record_every < 1:
             raise ValueError(f"record_every must be >= 1, got {self.record_every!r}.")
 
@@ -156,7 +155,7 @@ class GradientDescent:
         run = _Run.start(X, y, penalty, coef_init, n_samples)
         solution, _ = self._iterate(run, record_every=0)
         if warn and not solution.converged:
-            if run.has_l1:
+            if np.any(run.pen.l1 > 0):
                 _warn_l1(solution, self.max_iter)
             else:
                 warn_not_converged("Gradient descent", solution, self.max_iter)
@@ -183,15 +182,13 @@ class GradientDescent:
         run = _Run.start(X, y, penalty, coef_init, n_samples)
         solution, trajectory = self._iterate(run, record_every=self.record_every or 1)
         if warn and not solution.converged:
-            if run.has_l1:
+            if np.any(run.pen.l1 > 0):
                 _warn_l1(solution, self.max_iter)
             else:
                 warn_not_converged("Gradient descent", solution, self.max_iter)
         return solution, trajectory
 
-    def _iterate(
-        self, run: _Run, record_every: int
-    ) -> tuple[Solution, NDArray[np.float64]]:
+    def _iterate(self, run: _Run, record_every: int) -> tuple[Solution, NDArray[np.float64]]:
         scale = float(np.max(np.abs(run.design.rmatvec(run.y)), initial=0.0)) / run.n
         eta0 = run.learning_rate(self.learning_rate)
         decay = run.decays(self.schedule)
@@ -240,23 +237,13 @@ def gradient_descent_trajectory(
            [1. , 2. ],
            [1.5, 0. ]])
     """
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 0:
+    if isinstance(n_steps, bool) or not isinstance(n_steps, Integral) or n_steps < 0:
         raise ValueError(f"n_steps must be an int >= 0, got {n_steps!r}.")
-    _check_options(learning_rate, schedule)
+    GradientDescent(learning_rate, schedule=schedule)  # validates both
     run = _Run.start(X, y, penalty, coef_init, n_samples)
     eta0 = run.learning_rate(learning_rate)
     # A negative tolerance is never met: exactly n_steps steps are taken.
-    return run.iterate(eta0, run.decays(schedule), n_steps, -1.0, 1)[1]
-
-
-def _check_options(learning_rate: float | None, schedule: str) -> None:
-    lr = learning_rate
-    if lr is not None and not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(
-            f"learning_rate must be a finite number > 0 or None, got {lr!r}."
-        )
-    if schedule not in _SCHEDULES:
-        raise ValueError(f"schedule must be one of {_SCHEDULES}, got {schedule!r}.")
+    return run.iterate(eta0, run.decays(schedule), int(n_steps), -1.0, 1)[1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -289,12 +276,8 @@ class _Run:
         if w0.shape != (p,):
             raise ValueError(f"coef_init has shape {w0.shape}; X has {p} features.")
         n = float(design.n_rows if n_samples is None else n_samples)
-        y = np.ascontiguousarray(y, dtype=np.float64)
-        return cls(design, y, pen, n, np.clip(w0, pen.lower, pen.upper))
-
-    @property
-    def has_l1(self) -> bool:
-        return bool(np.any(self.pen.l1 > 0))
+        y64: NDArray[np.float64] = np.ascontiguousarray(y, dtype=np.float64)
+        return cls(design, y64, pen, n, np.clip(w0, pen.lower, pen.upper))
 
     def learning_rate(self, learning_rate: float | None) -> float:
         """The given step, or ``1/L`` (1 when X is zero: the loss is constant)."""
@@ -305,7 +288,7 @@ class _Run:
     def decays(self, schedule: str) -> bool:
         """Whether ``eta_k = eta0 / sqrt(k + 1)`` (``"auto"``: when some l1 > 0)."""
         if schedule == "auto":
-            return self.has_l1
+            return bool(np.any(self.pen.l1 > 0))
         return schedule == "inverse_sqrt"
 
     def iterate(

@@ -20,10 +20,11 @@ quadratic loss is exact and free: ``||X d||^2 / n <= L ||d||^2`` with
 ``L`` and redoes the step (backtracking).
 
 The certificate is the duality gap of ``_kernels/gap.py``, computed every
-``check_every`` iterations exactly as coordinate descent computes it
-(:class:`shrinkage.solvers.cd._State` is reused): the dual point is the
-residual projected away from the free unpenalised columns, so features with
-``l1 == l2 == 0`` keep the gap finite and meaningful.
+``check_every`` iterations as coordinate descent computes it (the
+projection of :meth:`shrinkage.solvers.cd._State.dual_residual` is reused):
+the dual point is the residual projected away from the free unpenalised
+columns, so features with ``l1 == l2 == 0`` keep the gap finite and
+meaningful.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ __all__ = ["ProximalGradient", "lipschitz_constant"]
 
 _POWER_ITERATIONS = 30
 _LIPSCHITZ_SAFETY = 1.05  # the power method underestimates L; stay above it
+_MAX_BACKTRACKS = 64  # each one at least doubles L
 
 
 def lipschitz_constant(
@@ -71,7 +73,7 @@ def lipschitz_constant(
     p = design.n_features
     if p == 0:
         return 0.0
-    v = np.random.default_rng(0).standard_normal(p)
+    v = np.random.default_rng(0).standard_normal(size=(p,))
     v /= np.linalg.norm(v)
     estimate = 0.0
     for _ in range(n_iter):
@@ -144,9 +146,7 @@ class ProximalGradient:
         if self.max_iter < 0:
             raise ValueError(f"max_iter must be >= 0, got {self.max_iter!r}.")
         if self.step is not None and not (self.step > 0 and math.isfinite(self.step)):
-            raise ValueError(
-                f"step must be a finite number > 0 or None, got {self.step!r}."
-            )
+            raise ValueError(f"step must be a finite number > 0 or None, got {self.step!r}.")
         if self.check_every < 1:
             raise ValueError(f"check_every must be >= 1, got {self.check_every!r}.")
 
@@ -182,30 +182,34 @@ class ProximalGradient:
         """
         design = as_design(X)
         pen = lower_penalty(penalty, design.n_features)
-        y = np.ascontiguousarray(y, dtype=np.float64)
+        y64: NDArray[np.float64] = np.ascontiguousarray(y, dtype=np.float64)
         n = float(design.n_rows if n_samples is None else n_samples)
-        state = _State.start(design, y, pen, coef_init)
-        tol_abs = self.tol * float(np.dot(y, y)) / n
+        state = _State.start(design, y64, pen, coef_init)
+        tol_abs = self.tol * float(np.dot(y64, y64)) / n
         if self.step is not None:
             lipschitz = 1.0 / self.step
         else:
             # X == 0 makes the loss constant: any step is exact.
             lipschitz = lipschitz_constant(design, n) or 1.0
 
-        w, xw = state.w, y - state.r
+        w, xw = state.w, y64 - state.r
         z, xz = w, xw
         momentum = 1.0
         n_iter = 0
         while True:
             if n_iter % self.check_every == 0 or n_iter >= self.max_iter:
-                state.w, state.r = w, y - xw
-                gap, primal, _, _ = state.gap(design, y, pen, n, state.all_idx)
+                state.w, state.r = w, y64 - xw
+                gap, primal, _, _ = state.gap(design, y64, pen, n, state.all_idx)
+                if not math.isfinite(primal):
+                    raise FloatingPointError(
+                        f"ProximalGradient diverged (objective {primal}) with step "
+                        f"{1.0 / lipschitz:.3e}: the step is too large for this X. "
+                        "Leave step=None to use 1/L with backtracking."
+                    )
                 if gap <= tol_abs or n_iter >= self.max_iter:
                     break
-            grad = -design.rmatvec(y - xz) / n
-            w_new, xw_new, lipschitz = self._prox_step(
-                design, pen, z, xz, grad, lipschitz, n
-            )
+            grad = -design.rmatvec(y64 - xz) / n
+            w_new, xw_new, lipschitz = self._prox_step(design, pen, z, xz, grad, lipschitz, n)
             if self.accelerated:
                 if np.dot(z - w_new, w_new - w) > 0:
                     momentum = 1.0  # restart: the momentum points uphill
@@ -250,7 +254,7 @@ class ProximalGradient:
         is tiny); a failure is confirmed with one exact product before ``L``
         is raised.
         """
-        while True:
+        for _ in range(_MAX_BACKTRACKS):
             step = 1.0 / lipschitz
             w_new = pen.prox(z - step * grad, step)
             xw_new = design.matvec(w_new)
@@ -266,3 +270,8 @@ class ProximalGradient:
             if curvature <= lipschitz * dd:
                 return w_new, xw_new, lipschitz
             lipschitz = max(2.0 * lipschitz, _LIPSCHITZ_SAFETY * curvature / dd)
+        raise FloatingPointError(
+            "ProximalGradient: backtracking could not find a step satisfying the "
+            f"descent lemma (L reached {lipschitz:.3e}); X or y holds values too "
+            "large or not finite."
+        )
