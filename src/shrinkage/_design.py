@@ -273,7 +273,7 @@ def center_problem(
     )
 
 
-def _sparse_scale(X, sw, x_mean, total):  # type: ignore[no-untyped-def]
+def _sparse_scale(X, sw, x_mean, total):
     """Weighted standard deviation of sparse columns without densifying."""
     sq = np.asarray(sp.csc_matrix(X).multiply(X).T @ sw).ravel() / total
     var = np.maximum(sq - x_mean**2, 0.0)

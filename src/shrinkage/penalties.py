@@ -51,14 +51,14 @@ def norm(w: ArrayLike, p: float = 2.0) -> float:
     >>> norm([3.0, -4.0], 1), norm([3.0, -4.0], 2), norm([3.0, -4.0], np.inf)
     (7.0, 5.0, 4.0)
     """
-    if isinstance(p, bool) or not np.isscalar(p) or not p >= 1:
+    if isinstance(p, bool) or not isinstance(p, int | float | np.number) or not p >= 1:
         raise ValueError(f"p must be a number >= 1 (or np.inf), got {p!r}.")
     arr = np.abs(np.asarray(w, dtype=np.float64)).ravel()
     if arr.size == 0:
         return 0.0
     if np.isinf(p):
         return float(arr.max())
-    scale = arr.max()
+    scale = float(arr.max())
     if scale == 0:
         return 0.0
     # Dividing by the largest entry first keeps |w|**p from overflowing.

@@ -55,8 +55,12 @@ def _check_positive_int(name: str) -> Callable[[Any], None]:
     return check
 
 
+def _check_alpha_param(value: Any) -> None:
+    check_alpha(value)
+
+
 def _check_tol(value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
+    if isinstance(value, bool) or not isinstance(value, Real) or not float(value) >= 0:
         raise ValueError(f"tol must be a number >= 0, got {value!r}; the default is 1e-4.")
 
 
@@ -105,7 +109,7 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
 
     # name -> check; constraints declared once, checked at the start of fit.
     _parameter_checks: ClassVar[dict[str, Callable[[Any], None]]] = {
-        "alpha": lambda v: check_alpha(v),
+        "alpha": _check_alpha_param,
         "fit_intercept": _check_bool("fit_intercept"),
         "max_iter": _check_positive_int("max_iter"),
         "tol": _check_tol,
@@ -203,6 +207,9 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
         intercept = np.asarray(intercepts, dtype=dtype)
         gaps = np.array([s.certificate for s in solutions])
         n_iter = [s.n_iter for s in solutions]
+        # One target: scalars, as scikit-learn; several: one entry each.
+        self.dual_gap_: float | NDArray[np.float64]
+        self.n_iter_: int | list[int]
         if y_ndim == 1:
             self.coef_ = coef[0]
             self.intercept_ = intercept[0] if self.fit_intercept else dtype.type(0.0)
@@ -229,7 +236,7 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
         )
         return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
@@ -254,7 +261,7 @@ def iterative_solver(
     if name == "cd":
         from ..solvers.cd import CoordinateDescent
 
-        seed = random_state if random_state is None or isinstance(random_state, Integral) else None
+        seed = int(random_state) if isinstance(random_state, Integral) else None
         return CoordinateDescent(
             tol=tol, max_iter=max_iter, selection=selection, random_state=seed
         )

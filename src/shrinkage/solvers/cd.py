@@ -99,14 +99,14 @@ class CoordinateDescent:
         """
         design = as_design(X)
         pen = lower_penalty(penalty, design.n_features)
-        y = np.ascontiguousarray(y, dtype=np.float64)
+        y64: NDArray[np.float64] = np.ascontiguousarray(y, dtype=np.float64)
         n = float(design.n_rows if n_samples is None else n_samples)
-        state = _State.start(design, y, pen, coef_init)
-        tol_abs = self.tol * float(np.dot(y, y)) / n
+        state = _State.start(design, y64, pen, coef_init)
+        tol_abs = self.tol * float(np.dot(y64, y64)) / n
         rng = np.random.default_rng(self.random_state)
         epochs = 0
         while True:
-            gap, primal, t, corr = state.gap(design, y, pen, n, state.all_idx)
+            gap, primal, t, corr = state.gap(design, y64, pen, n, state.all_idx)
             if gap <= tol_abs and epochs == 0:
                 # Already optimal (a warm start): one epoch, as scikit-learn
                 # always runs, then certify again.
@@ -119,7 +119,7 @@ class CoordinateDescent:
                 state.screen(design, pen, corr * (t / n), gap, n)
             ws = state.working_set(pen, corr / n, design.norms2, self.working_set)
             epochs = self._solve_subproblem(
-                design, y, pen, n, state, ws, gap, tol_abs, epochs, rng
+                design, y64, pen, n, state, ws, gap, tol_abs, epochs, rng
             )
         solution = Solution(
             coef=state.w,
