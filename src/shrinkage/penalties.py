@@ -59,8 +59,8 @@ def norm(w: ArrayLike, p: float = 2.0) -> float:
     if np.isinf(p):
         return float(arr.max())
     scale = float(arr.max())
-    if scale == 0:
-        return 0.0
+    if scale == 0 or np.isinf(scale):
+        return scale
     # Dividing by the largest entry first keeps |w|**p from overflowing.
     return float(scale * np.sum((arr / scale) ** p) ** (1.0 / p))
 
@@ -221,7 +221,6 @@ class _SeparablePenalty:
         finite ``alpha`` zeroes the model (pure L2 with a nonzero gradient).
         """
         g = np.asarray(grad, dtype=np.float64)
-        a1, _ = self._l1_l2_weights()
         unit = self.__class__(
             1.0,
             penalty_factor=self.penalty_factor,
@@ -230,7 +229,7 @@ class _SeparablePenalty:
             positive=self.positive,
         ).per_feature(g.shape[0])
         need = unit.zero_threshold(g)
-        penalised = unit.l1 > 0 if a1 > 0 else np.zeros_like(need, dtype=bool)
+        penalised = unit.l1 > 0
         if np.any(need[~penalised] > 0):
             return float("inf")
         if not penalised.any():
