@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning
 
+from .._design import Design, as_design
 from ..penalties import PenaltyArrays, _SeparablePenalty
 
 
@@ -58,6 +59,19 @@ def lower_penalty(penalty: object, n_features: int) -> PenaltyArrays:
         "penalty must be shrinkage.penalties.L1, L2, ElasticNet or PenaltyArrays, "
         f"got {type(penalty).__name__}."
     )
+
+
+def prepare_least_squares(
+    X: object, y: object, penalty: object, n_samples: float | None
+) -> tuple[Design, PenaltyArrays, NDArray[np.float64], float]:
+    """What every quadratic solver starts from: design, penalty arrays, y, n."""
+    design = as_design(X)
+    pen = lower_penalty(penalty, design.n_features)
+    y64: NDArray[np.float64] = np.ascontiguousarray(y, dtype=np.float64)
+    if y64.shape != (design.n_rows,):
+        raise ValueError(f"y must have shape ({design.n_rows},), got {y64.shape}.")
+    n = float(design.n_rows if n_samples is None else n_samples)
+    return design, pen, y64, n
 
 
 def warn_not_converged(solver: str, solution: Solution, max_iter: int) -> None:

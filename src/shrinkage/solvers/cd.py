@@ -28,10 +28,10 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from .._design import Design, as_design
+from .._design import Design
 from .._kernels.gap import duality_gap, primal_value
 from ..penalties import PenaltyArrays
-from .base import Solution, lower_penalty, warn_not_converged
+from .base import Solution, prepare_least_squares, warn_not_converged
 
 _INNER_GAP_FRACTION = 0.3  # celer's choice: solve the subproblem to 30% of the gap
 _MIN_WORKING_SET = 10
@@ -97,10 +97,7 @@ class CoordinateDescent:
         warn : bool, default=True
             Emit a ``ConvergenceWarning`` when ``max_iter`` is reached.
         """
-        design = as_design(X)
-        pen = lower_penalty(penalty, design.n_features)
-        y64: NDArray[np.float64] = np.ascontiguousarray(y, dtype=np.float64)
-        n = float(design.n_rows if n_samples is None else n_samples)
+        design, pen, y64, n = prepare_least_squares(X, y, penalty, n_samples)
         state = _State.start(design, y64, pen, coef_init)
         tol_abs = self.tol * float(np.dot(y64, y64)) / n
         rng = np.random.default_rng(self.random_state)

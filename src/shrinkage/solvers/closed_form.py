@@ -28,7 +28,7 @@ from scipy.sparse.linalg import LinearOperator, cg
 from .._design import DenseDesign, Design, as_design
 from .._kernels.gap import duality_gap
 from ..penalties import PenaltyArrays
-from .base import Solution, lower_penalty, warn_not_converged
+from .base import Solution, prepare_least_squares, warn_not_converged
 
 Vector = NDArray[np.float64]
 _METHODS = ("auto", "cholesky", "svd", "cg")
@@ -100,12 +100,8 @@ class ClosedFormRidge:
         warn : bool, default=True
             Emit a ``ConvergenceWarning`` when CG stops uncertified.
         """
-        design = as_design(X)
-        pen = _ridge_arrays(lower_penalty(penalty, design.n_features))
-        yv: Vector = np.ascontiguousarray(y, dtype=np.float64)
-        if yv.shape != (design.n_rows,):
-            raise ValueError(f"y must have shape ({design.n_rows},), got {yv.shape}.")
-        n = float(design.n_rows if n_samples is None else n_samples)
+        design, arrays, yv, n = prepare_least_squares(X, y, penalty, n_samples)
+        pen = _ridge_arrays(arrays)
         tol_abs = self.tol * float(np.dot(yv, yv)) / n
         free = pen.l2 == 0
         basis, rows = _unpenalised_span(design, free)

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .._design import Design, as_design
+from .._design import Design
 from ..penalties import PenaltyArrays
-from .base import Solution, lower_penalty, warn_not_converged
+from .base import Solution, prepare_least_squares, warn_not_converged
 from .cd import _State
 
 __all__ = ["ProximalGradient", "lipschitz_constant"]
@@ -180,10 +180,7 @@ class ProximalGradient:
         Solution
             With ``certificate_kind="duality_gap"``.
         """
-        design = as_design(X)
-        pen = lower_penalty(penalty, design.n_features)
-        y64: NDArray[np.float64] = np.ascontiguousarray(y, dtype=np.float64)
-        n = float(design.n_rows if n_samples is None else n_samples)
+        design, pen, y64, n = prepare_least_squares(X, y, penalty, n_samples)
         state = _State.start(design, y64, pen, coef_init)
         tol_abs = self.tol * float(np.dot(y64, y64)) / n
         if self.step is not None:
