@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from ._kernels.cd_dense import cd_epochs_dense, correlations_dense, subtract_columns_dense
 from ._kernels.cd_sparse import (
     cd_epochs_sparse,
+    centred_sq_sums_sparse,
     correlations_sparse,
     subtract_columns_sparse,
 )
@@ -90,24 +91,17 @@ class SparseDesign:
         v: NDArray[np.float64] | None = None,
     ) -> None:
         A = sp.csc_matrix(A)
-        A.sum_duplicates()  # also sorts indices; the kernels assume neither
+        if not A.has_canonical_format:
+            # The kernels need sorted, summed indices; never fix them in the
+            # caller's matrix.
+            A = A.copy()
+            A.sum_duplicates()
         self.A = A
         self.n_rows, self.n_features = A.shape
         self.means = np.zeros(self.n_features) if means is None else means
         self.v = np.ones(self.n_rows) if v is None else v
         self.av = np.asarray(A.T @ self.v, dtype=np.float64).ravel()
-        self.norms2 = self._centred_norms2()
-
-    def _centred_norms2(self) -> NDArray[np.float64]:
-        # ||a_j - m_j v||^2 summed over the stored entries and, for the rows
-        # without one, m_j^2 v_i^2; no cancellation when the mean is large.
-        A, m, v = self.A, self.means, self.v
-        cols = np.repeat(np.arange(self.n_features), np.diff(A.indptr))
-        dev = A.data - m[cols] * v[A.indices]
-        stored = np.bincount(cols, weights=dev * dev, minlength=self.n_features)
-        v2_stored = np.bincount(cols, weights=v[A.indices] ** 2, minlength=self.n_features)
-        missing = np.maximum(np.dot(v, v) - v2_stored, 0.0)
-        return stored + m * m * missing
+        self.norms2 = centred_sq_sums(A, self.means, self.v)
 
     def matvec(self, w: FloatArray) -> NDArray[np.float64]:
         out = np.asarray(self.A @ w, dtype=np.float64).ravel()
@@ -216,18 +210,19 @@ def center_problem(
 
     ``X`` is a validated dense float array or a sparse matrix; it is never
     modified. ``sample_weight`` must be non-negative with a positive sum.
+    Columns that are constant up to rounding (with an intercept) become
+    exactly zero columns with scale 1, as scikit-learn treats them.
     """
     n_rows, n_features = X.shape  # type: ignore[attr-defined]
+    dtype = X.dtype  # type: ignore[attr-defined]
     y = np.asarray(y, dtype=np.float64)
+    weighted = sample_weight is not None
     if sample_weight is None:
         sw = np.ones(n_rows)
-        weighted = False
+        weight_sum = float(n_rows)
     else:
-        sw = np.asarray(sample_weight, dtype=np.float64)
-        weight_sum_raw = sw.sum()
-        sw = sw * (n_rows / weight_sum_raw)
-        weighted = True
-    weight_sum = float(n_rows) if sample_weight is None else float(weight_sum_raw)
+        weight_sum = float(np.sum(sample_weight))
+        sw = np.asarray(sample_weight, dtype=np.float64) * (n_rows / weight_sum)
     sqrt_sw = np.sqrt(sw)
     total = float(sw.sum())
 
@@ -239,25 +234,37 @@ def center_problem(
         y_mean = np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
 
     if sp.issparse(X):
-        x_scale = _sparse_scale(X, sw, x_mean, total) if standardize else np.ones(n_features)
         A = sp.csc_matrix(X, copy=True)
+        A.sum_duplicates()
         if weighted:
             A = sp.csc_matrix(sp.diags(sqrt_sw) @ A)
-        A = sp.csc_matrix(A @ sp.diags(1.0 / x_scale))
-        A.data = A.data.astype(X.dtype, copy=False)  # type: ignore[attr-defined]
-        design: Design = SparseDesign(A, means=x_mean / x_scale, v=sqrt_sw)
+        variance = centred_sq_sums(A, x_mean, sqrt_sw) / total
     else:
         Xd = np.asarray(X)
-        Xc = Xd - x_mean.astype(Xd.dtype) if fit_intercept else Xd
+        transform = fit_intercept or weighted or standardize
+        # The one copy of X a fit makes (none when nothing is transformed).
+        A = np.array(Xd, order="F", copy=True) if transform else np.asfortranarray(Xd)
+        if fit_intercept:
+            A -= x_mean.astype(dtype)
+        if weighted:
+            A *= sqrt_sw.astype(dtype)[:, None]
+        variance = np.einsum("ij,ij->j", A, A, dtype=np.float64) / total
+    constant = _is_constant(variance, x_mean, n_rows, dtype) if fit_intercept else variance == 0
+    x_scale = np.where(constant, 1.0, np.sqrt(variance)) if standardize else np.ones(n_features)
+
+    design: Design
+    if sp.issparse(A):
         if standardize:
-            x_scale = np.sqrt(np.asarray(sw @ (Xc.astype(np.float64) ** 2)) / total)
-            x_scale[x_scale == 0] = 1.0
-        else:
-            x_scale = np.ones(n_features)
-        factor = sqrt_sw[:, None] if weighted else 1.0
-        if weighted or standardize:
-            Xc = (Xc * factor) / x_scale
-        design = DenseDesign(np.asfortranarray(Xc, dtype=Xd.dtype))
+            A = sp.csc_matrix(A @ sp.diags(1.0 / x_scale))
+        A.data = A.data.astype(dtype, copy=False)
+        design = SparseDesign(A, means=x_mean / x_scale, v=sqrt_sw)
+        design.norms2[constant] = 0.0  # rounding noise, not signal
+    else:
+        if standardize:
+            A /= x_scale.astype(dtype)
+        if fit_intercept and constant.any():
+            A[:, constant] = 0.0
+        design = DenseDesign(A)
 
     yc = y - y_mean
     if weighted:
@@ -273,10 +280,27 @@ def center_problem(
     )
 
 
-def _sparse_scale(X, sw, x_mean, total):
-    """Weighted standard deviation of sparse columns without densifying."""
-    sq = np.asarray(sp.csc_matrix(X).multiply(X).T @ sw).ravel() / total
-    var = np.maximum(sq - x_mean**2, 0.0)
-    scale = np.sqrt(var)
-    scale[scale == 0] = 1.0
-    return scale
+def _is_constant(
+    variance: NDArray[np.float64], mean: NDArray[np.float64], n_rows: int, dtype: np.dtype
+) -> NDArray[np.bool_]:
+    """Columns whose variance is within centring's rounding of zero.
+
+    Subtracting a mean computed in floating point leaves noise of about
+    ``n eps |mean|``; scikit-learn's ``_is_constant_feature`` uses the same bound.
+    """
+    eps = float(np.finfo(dtype).eps)
+    bound = n_rows * eps * variance + (n_rows * eps * mean) ** 2
+    return np.asarray(variance <= bound)
+
+
+def centred_sq_sums(
+    A: sp.csc_matrix, means: NDArray[np.float64], v: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``||a_j - means[j] v||^2`` for every column of a canonical CSC ``A``.
+
+    Computed entry by entry (``_kernels.cd_sparse.centred_sq_sums_sparse``),
+    never as ``E[x^2] - mean^2``, so a column offset of 1e7 keeps its digits.
+    """
+    out = np.empty(A.shape[1])
+    centred_sq_sums_sparse(A.data, A.indices, A.indptr, means, v, out)
+    return out

@@ -81,3 +81,44 @@ def subtract_columns_sparse(data, indices, indptr, means, v, idx, delta, r):
     if shift != 0.0:
         for i in range(r.shape[0]):
             r[i] += shift * v[i]
+
+
+@njit(cache=True)
+def centred_sq_sums_sparse(data, indices, indptr, means, v, out):
+    """``out[j] = ||a_j - means[j] v||^2`` for a canonical CSC matrix.
+
+    Stored entries contribute ``(a_ij - m_j v_i)^2``; rows without one
+    contribute ``m_j^2 v_i^2``. Their sum over the missing rows is taken as
+    ``v'v`` minus the stored rows only for sparse columns: for a mostly
+    stored column that difference cancels (a fully stored constant column
+    with mean 1e3 would get a variance of 1e-8 instead of 0), so those rows
+    are summed directly.
+    """
+    n = v.shape[0]
+    vv = 0.0
+    for i in range(n):
+        vv += v[i] * v[i]
+    for j in range(out.shape[0]):
+        start, end = indptr[j], indptr[j + 1]
+        m = means[j]
+        stored = 0.0
+        stored_v2 = 0.0
+        for p in range(start, end):
+            vi = v[indices[p]]
+            dev = data[p] - m * vi
+            stored += dev * dev
+            stored_v2 += vi * vi
+        if m == 0.0:
+            out[j] = stored
+            continue
+        if 2 * (end - start) > n:
+            missing = 0.0
+            p = start
+            for i in range(n):
+                if p < end and indices[p] == i:
+                    p += 1
+                else:
+                    missing += v[i] * v[i]
+        else:
+            missing = max(vv - stored_v2, 0.0)
+        out[j] = stored + m * m * missing
