@@ -217,9 +217,10 @@ class _State:
         if coef_init is None:
             w = np.zeros(p)
         else:
-            w = np.clip(np.asarray(coef_init, dtype=np.float64).ravel(), pen.lower, pen.upper)
+            w = np.asarray(coef_init, dtype=np.float64).ravel()
             if w.shape[0] != p:
                 raise ValueError(f"coef_init has {w.shape[0]} entries; X has {p} features.")
+            w = np.clip(w, pen.lower, pen.upper)
         r = y - design.matvec(w) if np.any(w) else y.copy()
         return cls(w, r, p)
 
@@ -281,6 +282,11 @@ class _State:
         candidate = _anderson(history)
         if candidate is None:
             return
+        # Coordinates that did not move keep their exact value: an affine
+        # combination of equal numbers is off by rounding, which would lift
+        # a coefficient a few ulps off its bound (or off zero).
+        fixed = np.all(history == history[-1], axis=0)
+        candidate[fixed] = history[-1, fixed]
         candidate = np.clip(candidate, pen.lower[ws], pen.upper[ws])
         current = self.w[ws]
         r_new = self.r.copy()
