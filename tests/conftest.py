@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import settings
 from sklearn.datasets import load_diabetes
+
+# CI replays the same examples on every run (a failure there is a real one,
+# reproducible locally with CI=true); developers get fresh random examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Relative objective agreement with scikit-learn demanded by the Core issue.
 OBJECTIVE_RTOL = 1e-7

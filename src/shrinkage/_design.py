@@ -257,8 +257,15 @@ def center_problem(
         if standardize:
             A = sp.csc_matrix(A @ sp.diags(1.0 / x_scale))
         A.data = A.data.astype(dtype, copy=False)
-        design = SparseDesign(A, means=x_mean / x_scale, v=sqrt_sw)
-        design.norms2[constant] = 0.0  # rounding noise, not signal
+        means = x_mean / x_scale
+        if fit_intercept and constant.any():
+            # Exactly zero columns: their centred values are rounding noise,
+            # which would otherwise leak into the dual (X' theta != 0).
+            keep = np.repeat(~constant, np.diff(A.indptr))
+            A.data[~keep] = 0.0
+            A.eliminate_zeros()
+            means = np.where(constant, 0.0, means)
+        design = SparseDesign(A, means=means, v=sqrt_sw)
     else:
         if standardize:
             A /= x_scale.astype(dtype)
