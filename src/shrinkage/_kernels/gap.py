@@ -21,19 +21,32 @@ from numba import njit
 
 from .prox import penalty_conjugate
 
+_ROUNDING = 1e-12  # relative size of a dual-constraint violation due to rounding
+
 
 @njit(cache=True)
 def dual_scale(corr, l1, l2, lower, upper, idx, n_samples):
-    """Largest ``t`` in [0, 1] with every ``G_j*(t corr_j / n)`` finite."""
+    """Largest ``t`` in [0, 1] with every ``G_j*(t corr_j / n)`` finite.
+
+    Violations below ``_ROUNDING`` times the largest correlation are taken as
+    rounding, not ignored but clipped away by the caller: an unpenalised
+    feature whose column lies in the span of others has ``x_j' theta = 0``
+    only up to rounding, and with ``l1_j = 0`` that noise alone would give
+    ``t = 0`` and a gap equal to the primal value.
+    """
+    largest = 0.0
+    for k in range(idx.shape[0]):
+        largest = max(largest, abs(corr[k]))
+    noise = _ROUNDING * largest / n_samples
     t = 1.0
     for k in range(idx.shape[0]):
         j = idx[k]
         if l2[j] > 0.0:
             continue
         u = corr[k] / n_samples
-        if u > l1[j] and np.isinf(upper[j]):
+        if u > l1[j] + noise and np.isinf(upper[j]):
             t = min(t, l1[j] / u)
-        elif u < -l1[j] and np.isinf(lower[j]):
+        elif u < -l1[j] - noise and np.isinf(lower[j]):
             t = min(t, -l1[j] / u)
     return t
 
@@ -68,8 +81,8 @@ def duality_gap(y, r, theta_raw, corr, w, l1, l2, lower, upper, idx, n_samples):
         j = idx[k]
         u = scale * corr[k]
         if l2[j] == 0.0:
-            # t makes |u| <= l1 on unbounded sides exactly; undo the last
-            # ulp of rounding so the conjugate is not +inf by accident.
+            # t makes |u| <= l1 on unbounded sides up to rounding (see
+            # dual_scale); clip it so the conjugate is not +inf by accident.
             if np.isinf(upper[j]):
                 u = min(u, l1[j])
             if np.isinf(lower[j]):

@@ -35,6 +35,7 @@ from .base import Solution, prepare_least_squares, warn_not_converged
 
 _INNER_GAP_FRACTION = 0.3  # celer's choice: solve the subproblem to 30% of the gap
 _MIN_WORKING_SET = 10
+_BOUND_SNAP = 1e-12  # relative distance at which an extrapolated value is on its bound
 _ANDERSON_K = 5  # iterates combined by one extrapolation (celer, skglm)
 
 
@@ -287,7 +288,15 @@ class _State:
         # a coefficient a few ulps off its bound (or off zero).
         fixed = np.all(history == history[-1], axis=0)
         candidate[fixed] = history[-1, fixed]
-        candidate = np.clip(candidate, pen.lower[ws], pen.upper[ws])
+        # Likewise a coordinate that reached its bound within the last K
+        # epochs: the combination (weights of either sign) lands within
+        # rounding of the bound, maybe inside; put it back on, or the bound
+        # would not look active.
+        lower, upper = pen.lower[ws], pen.upper[ws]
+        with np.errstate(invalid="ignore"):  # inf - inf on open sides
+            on_upper = candidate >= upper - _BOUND_SNAP * np.abs(upper)
+            on_lower = candidate <= lower + _BOUND_SNAP * np.abs(lower)
+        candidate = np.where(on_upper, upper, np.where(on_lower, lower, candidate))
         current = self.w[ws]
         r_new = self.r.copy()
         design.subtract_columns(ws, candidate - current, r_new)
