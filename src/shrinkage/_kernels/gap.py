@@ -21,23 +21,18 @@ from numba import njit
 
 from .prox import penalty_conjugate
 
-_ROUNDING = 1e-12  # relative size of a dual-constraint violation due to rounding
-
 
 @njit(cache=True)
-def dual_scale(corr, l1, l2, lower, upper, idx, n_samples):
+def dual_scale(corr, l1, l2, lower, upper, idx, n_samples, noise=0.0):
     """Largest ``t`` in [0, 1] with every ``G_j*(t corr_j / n)`` finite.
 
-    Violations below ``_ROUNDING`` times the largest correlation are taken as
-    rounding, not ignored but clipped away by the caller: an unpenalised
-    feature whose column lies in the span of others has ``x_j' theta = 0``
-    only up to rounding, and with ``l1_j = 0`` that noise alone would give
-    ``t = 0`` and a gap equal to the primal value.
+    Violations of ``corr`` below ``noise`` are rounding and are clipped away
+    by the caller rather than scaled: an unpenalised feature whose column
+    lies in the span of others has ``x_j' theta = 0`` only up to rounding,
+    and with ``l1_j = 0`` that alone would give ``t = 0`` and a gap equal
+    to the primal value. Callers pass ``1e-12 ||x_j|| ||theta_raw||``.
     """
-    largest = 0.0
-    for k in range(idx.shape[0]):
-        largest = max(largest, abs(corr[k]))
-    noise = _ROUNDING * largest / n_samples
+    noise = noise / n_samples
     t = 1.0
     for k in range(idx.shape[0]):
         j = idx[k]
@@ -65,10 +60,13 @@ def primal_value(r, w, l1, l2, idx, n_samples):
 
 
 @njit(cache=True)
-def duality_gap(y, r, theta_raw, corr, w, l1, l2, lower, upper, idx, n_samples):
-    """Return ``(gap, primal, dual, t)``; ``corr[k] = x_{idx[k]}' theta_raw``."""
+def duality_gap(y, r, theta_raw, corr, w, l1, l2, lower, upper, idx, n_samples, noise=0.0):
+    """Return ``(gap, primal, dual, t)``; ``corr[k] = x_{idx[k]}' theta_raw``.
+
+    ``noise`` bounds the rounding error of ``corr`` (see ``dual_scale``).
+    """
     primal = primal_value(r, w, l1, l2, idx, n_samples)
-    t = dual_scale(corr, l1, l2, lower, upper, idx, n_samples)
+    t = dual_scale(corr, l1, l2, lower, upper, idx, n_samples, noise)
     scale = t / n_samples
     ty = 0.0
     tt = 0.0

@@ -205,6 +205,7 @@ class _State:
         self.screened = np.zeros(n_features, dtype=bool)
         self._basis_key: bytes | None = None
         self._basis: NDArray[np.float64] | None = None
+        self._max_column_norm: float | None = None
 
     @classmethod
     def start(
@@ -265,11 +266,19 @@ class _State:
         # a rounding error of either sign (l1 = 0, open side) would drive the
         # dual scale t to 0: set them to their exact value.
         corr[free[idx]] = 0.0
+        # Rounding in x_j' theta is about eps ||x_j|| ||theta||; a margin of
+        # 1e-12 of that scale is not a violation of the dual constraints.
+        noise = 1e-12 * float(np.linalg.norm(theta_raw)) * self.max_column_norm(design)
         gap, primal, _, t = duality_gap(
             y, self.r, theta_raw, corr, self.w, pen.l1, pen.l2, pen.lower, pen.upper,
-            idx, n,
+            idx, n, noise,
         )
         return max(gap, 0.0), primal, t, corr
+
+    def max_column_norm(self, design: Design) -> float:
+        if self._max_column_norm is None:
+            self._max_column_norm = float(np.sqrt(np.max(design.norms2, initial=0.0)))
+        return self._max_column_norm
 
     def try_extrapolation(
         self,
