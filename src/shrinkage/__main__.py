@@ -1,59 +1,54 @@
-"""``python -m shrinkage``: a Lasso path on scikit-learn's diabetes data.
+"""``python -m shrinkage``: a Lasso path and its cross-validation on diabetes.
 
-Fits the Lasso with warm starts along 30 alphas from ``alpha_max`` (where
-every coefficient is zero) down to ``alpha_max / 1000``, prints the order in
-which features enter (and leave) the model, and the features selected by
-the sparsest model whose R^2 on a held-out quarter of the data is within
-0.01 of the best. Standalone until the
-``shrinkage`` command exists.
+Fits the whole Lasso path on scikit-learn's diabetes data (standardised
+columns, 30 alphas from ``alpha_max`` down to ``alpha_max / 1000``), prints
+the order in which features enter (and leave) and the held-out R^2 at each
+alpha, then chooses alpha by 10-fold cross-validation with both rules
+(the minimum and the one-standard-error rule) and prints the selected
+features. Standalone until the ``shrinkage`` command exists.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from sklearn.datasets import load_diabetes
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, train_test_split
 
-from .linear_model import Lasso
+from .model_selection import LassoCV
+from .path import regularization_path
 
 
 def main(n_alphas: int = 30) -> None:
-    data = load_diabetes()
-    X, y, names = data.data, data.target, np.asarray(data.feature_names)
+    data = load_diabetes(as_frame=True)
+    X, y = data.data, data.target.to_numpy()
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
 
-    # alpha_max on standardised columns: the largest |x_j' (y - mean y)| / n.
-    Xc = X_train - X_train.mean(axis=0)
-    Xs = Xc / Xc.std(axis=0)
-    alpha_max = np.max(np.abs(Xs.T @ (y_train - y_train.mean()))) / len(y_train)
-    alphas = alpha_max * np.logspace(0, -3, n_alphas)
-
-    model = Lasso(warm_start=True, standardize=True, tol=1e-8, max_iter=100_000)
+    path = regularization_path(X_train, y_train, n_alphas=n_alphas, standardize=True, tol=1e-8)
+    names = np.asarray(path.names(np.arange(path.n_features)))
     print(f"Lasso path on diabetes ({X.shape[0]} samples, {X.shape[1]} features), "
-          f"{n_alphas} alphas from alpha_max={alpha_max:.3g}")
+          f"{n_alphas} alphas from alpha_max={path.alpha_max:.3g}")
     print(f"{'alpha':>10} {'nonzero':>7} {'test R^2':>9}  change")
-    previous: set[str] = set()
-    fits = []
-    for alpha in alphas:
-        model.set_params(alpha=alpha).fit(X_train, y_train)
-        active = {str(n) for n in names[model.coef_ != 0]}
-        change = [f"+{n}" for n in names if n in active - previous]
-        change += [f"-{n}" for n in names if n in previous - active]
+    pred = path.predict(X_test)
+    r2 = 1 - ((y_test[:, None] - pred) ** 2).sum(0) / ((y_test - y_test.mean()) ** 2).sum()
+    previous = np.zeros(path.n_features, dtype=bool)
+    for k, alpha in enumerate(path.alphas):
+        active = path.coefs[:, k] != 0
+        change = [f"+{n}" for n in names[active & ~previous]]
+        change += [f"-{n}" for n in names[previous & ~active]]
         previous = active
-        r2 = model.score(X_test, y_test)
-        fits.append((r2, alpha, model.coef_.copy()))
-        print(f"{alpha:10.4g} {len(active):7d} {r2:9.3f}  {' '.join(change)}")
+        print(f"{alpha:10.4g} {int(path.df[k]):7d} {r2[k]:9.3f}  {' '.join(change)}")
+    print(f"Entry order: {', '.join(path.names(path.entry_order()))}")
 
-    best_r2 = max(f[0] for f in fits)
-    # alphas decrease, so the first fit close to the best is the sparsest.
-    r2, alpha, coef = next(f for f in fits if f[0] >= best_r2 - 0.01)
-    order = np.argsort(-np.abs(coef))
-    print(f"\nBest held-out R^2 = {best_r2:.3f}. Sparsest model within 0.01 of it: "
-          f"alpha = {alpha:.4g}, R^2 = {r2:.3f}; selected features:")
-    for j in order:
-        if coef[j] != 0:
-            print(f"  {names[j]:>4} {coef[j]:+10.2f}")
-    dropped = [str(n) for n in names[coef == 0]]
+    cv = LassoCV(cv=KFold(10, shuffle=True, random_state=0), standardize=True, rule="1se")
+    cv.fit(X_train, y_train)
+    print(f"\n10-fold CV: alpha_min = {cv.alpha_min_:.4g}, alpha_1se = {cv.alpha_1se_:.4g} "
+          f"(the largest alpha within one standard error of the best CV error).")
+    print(f"The 1-SE model: held-out R^2 = {cv.score(X_test, y_test):.3f} with "
+          f"{np.count_nonzero(cv.coef_)} of {X.shape[1]} features:")
+    for j in np.argsort(-np.abs(cv.coef_)):
+        if cv.coef_[j] != 0:
+            print(f"  {names[j]:>4} {cv.coef_[j]:+10.2f}")
+    dropped = [str(n) for n in names[cv.coef_ == 0]]
     print(f"Set to exactly zero: {', '.join(dropped) if dropped else 'none'}")
 
 

@@ -249,6 +249,14 @@ def _unpenalised_span(design: Design, free: NDArray[np.bool_]) -> tuple[Vector |
     return U[:, :rank], Vt[:rank]
 
 
+def ridge_gap(
+    X: object, y: Vector, w: Vector, penalty: PenaltyArrays, n_samples: float
+) -> tuple[float, float]:
+    """``(duality gap, primal)`` of a ridge solution ``w`` (every ``l2 > 0``)."""
+    design = as_design(X)
+    return _gap(design, np.asarray(y, dtype=np.float64), w, _ridge_arrays(penalty), n_samples, None)
+
+
 def _gap(
     design: Design, y: Vector, w: Vector, pen: PenaltyArrays, n: float,
     basis: Vector | None,

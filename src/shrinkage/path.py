@@ -1,0 +1,508 @@
+"""Regularization paths: fit once along a grid of alphas, use any alpha.
+
+:func:`regularization_path` warm-starts the solver along a decreasing grid
+and returns a frozen :class:`Path`, which estimators, cross-validation and
+plots consume. The objective at each alpha is the one of
+:class:`shrinkage.ElasticNet` (``l1_ratio=1`` is the Lasso, ``0`` ridge)::
+
+    1 / (2 n) * sum_i s_i (y_i - x_i'w - b)^2
+        + alpha * sum_j f_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.validation import check_array, check_X_y
+
+from ._design import CenteredProblem, center_problem
+from ._path_solve import alpha_max, default_alphas, relaxed_coefs, solve_path
+from ._validation import check_l1_ratio
+from .penalties import ElasticNet as ElasticNetPenalty
+from .penalties import PenaltyArrays
+
+Vector = NDArray[np.float64]
+SPARSE_FORMATS = ["csc", "csr", "coo", "lil", "dok", "bsr", "dia"]
+
+
+@dataclass(frozen=True, eq=False)
+class Path:
+    """A fitted regularization path (returned by :func:`regularization_path`).
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        The grid, decreasing.
+    coefs : ndarray of shape (n_features, n_alphas)
+        Coefficients on the original scale of X, one column per alpha.
+    intercepts : ndarray of shape (n_alphas,)
+    dual_gaps : ndarray of shape (n_alphas,)
+        Duality gap (the certificate) of each solve, on the fitted scale.
+    tols : ndarray of shape (n_alphas,)
+        The absolute tolerance each gap was held to.
+    n_iter : ndarray of shape (n_alphas,)
+        Epochs (or 1 for a direct ridge solve) at each alpha.
+    df : ndarray of shape (n_alphas,)
+        Number of nonzero coefficients at each alpha.
+    deviance : ndarray of shape (n_alphas,)
+        Weighted residual sum of squares on the training data
+        (weights normalised to sum to n).
+    null_deviance : float
+        The same for the model without penalised features (the intercept
+        and unpenalised features only).
+    l1_ratio : float
+    alpha_max : float
+        Smallest alpha at which every penalised coefficient is zero (for a
+        pure ridge path, glmnet's stand-in: the value for l1_ratio=1e-3).
+    feature_names : ndarray of str or None
+        Column names when X was a DataFrame or names were given.
+    relaxed_coefs, relaxed_intercepts : ndarray or None
+        With ``relax=True``: unpenalised refits on each alpha's support.
+    """
+
+    alphas: Vector
+    coefs: Vector
+    intercepts: Vector
+    dual_gaps: Vector
+    tols: Vector
+    n_iter: NDArray[np.int64]
+    df: NDArray[np.int64]
+    deviance: Vector
+    null_deviance: float
+    l1_ratio: float
+    alpha_max: float
+    n_samples: int
+    fit_intercept: bool
+    feature_names: NDArray[np.object_] | None = None
+    relaxed_coefs: Vector | None = None
+    relaxed_intercepts: Vector | None = None
+    x_scale: Vector | None = None
+    options: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- summaries --------------------------------------------------------
+    @property
+    def n_alphas(self) -> int:
+        return int(self.alphas.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.coefs.shape[0])
+
+    @property
+    def deviance_ratio(self) -> Vector:
+        """Fraction of the null deviance explained (glmnet's ``dev.ratio``)."""
+        if self.null_deviance <= 0:
+            return np.zeros_like(self.deviance)
+        return 1.0 - self.deviance / self.null_deviance
+
+    @property
+    def converged(self) -> NDArray[np.bool_]:
+        """Whether each alpha's gap is within its tolerance."""
+        return np.asarray(self.dual_gaps <= self.tols)
+
+    def entry_order(self) -> NDArray[np.int64]:
+        """Features in the order they first become nonzero, as alpha decreases.
+
+        Features that enter at the same grid point are ordered by the size
+        of their standardised coefficient there (the one that entered
+        earlier between the two grid points has grown more); features that
+        never enter are left out. Use :meth:`names` to read them.
+        """
+        nonzero = self.coefs != 0
+        entered = nonzero.any(axis=1)
+        first = np.where(entered, np.argmax(nonzero, axis=1), self.n_alphas)
+        scale = np.ones(self.n_features) if self.x_scale is None else self.x_scale
+        size = np.abs(self.coefs[np.arange(self.n_features), np.minimum(first, self.n_alphas - 1)])
+        order = np.lexsort((-size * scale, first))
+        return order[entered[order]].astype(np.int64)
+
+    def names(self, idx: ArrayLike) -> list[str]:
+        """Feature names (or ``"x<j>"``) for the indices ``idx``."""
+        idx = np.asarray(idx, dtype=np.int64)
+        if self.feature_names is None:
+            return [f"x{j}" for j in idx]
+        return [str(self.feature_names[j]) for j in idx]
+
+    def active_set(self, alpha: float) -> NDArray[np.int64]:
+        """Indices of the nonzero coefficients at ``alpha`` (interpolated)."""
+        return np.flatnonzero(self.coef_at(alpha)).astype(np.int64)
+
+    def information_criterion(
+        self, criterion: str, noise_variance: float, *, n_effective: float | None = None
+    ) -> Vector:
+        """AIC or BIC at each alpha, as scikit-learn's ``LassoLarsIC``.
+
+        ``n log(2 pi sigma^2) + RSS / sigma^2 + k df`` with ``k = 2`` (AIC)
+        or ``log n`` (BIC), ``df`` the number of nonzero coefficients (an
+        unbiased estimate of the Lasso's degrees of freedom, Zou et al. 2007).
+        With sample weights, ``n_effective`` (their sum: weights count as
+        frequencies) replaces ``n``, and RSS is rescaled to weights that sum
+        to it, so weight 2 is the same as the sample twice.
+        """
+        if criterion not in ("aic", "bic"):
+            raise ValueError(f"criterion must be 'aic' or 'bic', got {criterion!r}.")
+        if not (isinstance(noise_variance, Real) and noise_variance > 0):
+            raise ValueError(f"noise_variance must be a number > 0, got {noise_variance!r}.")
+        n = self.n_samples if n_effective is None else float(n_effective)
+        k = 2.0 if criterion == "aic" else np.log(n)
+        sigma2 = float(noise_variance)
+        rss = self.deviance * (n / self.n_samples)
+        return np.asarray(n * np.log(2 * np.pi * sigma2) + rss / sigma2 + k * self.df)
+
+    # -- any alpha ----------------------------------------------------------
+    def _weights(self, alpha: float) -> tuple[int, int, float]:
+        """Grid neighbours ``(k, k + 1)`` of ``alpha`` and the interpolation weight."""
+        if isinstance(alpha, bool) or not isinstance(alpha, Real) or not np.isfinite(alpha):
+            raise ValueError(f"alpha must be a finite number, got {alpha!r}.")
+        a = self.alphas
+        if alpha >= a[0]:
+            if alpha > a[0] and a[0] < self.alpha_max * (1 - 1e-12):
+                raise ValueError(
+                    f"alpha={alpha:g} lies above the path's largest alpha {a[0]:g}, "
+                    f"which is below alpha_max={self.alpha_max:g}; refit with a grid "
+                    "that starts higher, or pass exact=True with X and y."
+                )
+            return 0, 0, 0.0
+        if alpha < a[-1]:
+            raise ValueError(
+                f"alpha={alpha:g} lies below the path's smallest alpha {a[-1]:g}; "
+                "extend the grid (smaller eps) or pass exact=True with X and y."
+            )
+        # alphas decrease: the first index with a[k] <= alpha is the right end.
+        right = int(np.argmax(a <= alpha))
+        left = right - 1
+        t = (a[left] - alpha) / (a[left] - a[right])
+        return left, right, float(t)
+
+    def _mix(self, alpha: float, gamma: float) -> tuple[Vector, float]:
+        if not (isinstance(gamma, Real) and 0.0 <= gamma <= 1.0):
+            raise ValueError(f"gamma must lie in [0, 1] (1 is the penalised fit), got {gamma!r}.")
+        left, right, t = self._weights(alpha)
+        coef = (1 - t) * self.coefs[:, left] + t * self.coefs[:, right]
+        intercept = (1 - t) * self.intercepts[left] + t * self.intercepts[right]
+        if gamma < 1.0:
+            if self.relaxed_coefs is None or self.relaxed_intercepts is None:
+                raise ValueError("gamma < 1 needs a relaxed path: regularization_path(relax=True).")
+            rc = (1 - t) * self.relaxed_coefs[:, left] + t * self.relaxed_coefs[:, right]
+            ri = (1 - t) * self.relaxed_intercepts[left] + t * self.relaxed_intercepts[right]
+            coef = gamma * coef + (1 - gamma) * rc
+            intercept = gamma * intercept + (1 - gamma) * ri
+        return coef, float(intercept)
+
+    def coef_at(
+        self,
+        alpha: float,
+        *,
+        gamma: float = 1.0,
+        exact: bool = False,
+        X: Any = None,
+        y: Any = None,
+        sample_weight: Any = None,
+    ) -> Vector:
+        """Coefficients at any ``alpha``.
+
+        By default the two neighbouring grid solutions are interpolated
+        linearly in alpha. For the Lasso this is exact wherever no feature
+        enters or leaves between the two grid points (the Lasso path is
+        piecewise linear in alpha); otherwise it is an approximation whose
+        error shrinks with the grid spacing. ``exact=True`` refits at
+        ``alpha`` on the training data ``X, y`` (which the path does not
+        keep), warm-started from the interpolation, as glmnet's
+        ``coef(..., exact=TRUE)``.
+
+        ``gamma`` mixes with the relaxed fit (``relax=True`` paths only):
+        ``gamma * penalised + (1 - gamma) * relaxed``, as glmnet.
+        """
+        return self._at(alpha, gamma, exact, X, y, sample_weight)[0]
+
+    def intercept_at(
+        self, alpha: float, *, gamma: float = 1.0, exact: bool = False,
+        X: Any = None, y: Any = None, sample_weight: Any = None,
+    ) -> float:
+        """The intercept at ``alpha``; see :meth:`coef_at`."""
+        return self._at(alpha, gamma, exact, X, y, sample_weight)[1]
+
+    def _at(
+        self, alpha: float, gamma: float, exact: bool, X: Any, y: Any, sample_weight: Any
+    ) -> tuple[Vector, float]:
+        if not exact:
+            return self._mix(alpha, gamma)
+        if X is None or y is None:
+            raise ValueError(
+                "exact=True refits at alpha and needs the training data: pass X and y."
+            )
+        if gamma != 1.0:
+            raise ValueError("exact=True refits the penalised model only; use gamma=1.")
+        if isinstance(alpha, bool) or not isinstance(alpha, Real) or not alpha > 0:
+            raise ValueError(f"alpha must be a number > 0, got {alpha!r}.")
+        options = dict(self.options)
+        refit = regularization_path(
+            X, y, alphas=[float(alpha)], sample_weight=sample_weight,
+            l1_ratio=self.l1_ratio, fit_intercept=self.fit_intercept, **options,
+        )
+        return refit.coefs[:, 0], float(refit.intercepts[0])
+
+    def predict(self, X: Any, alpha: float | ArrayLike | None = None, *, gamma: float = 1.0):
+        """Predictions at ``alpha`` (interpolated as in :meth:`coef_at`).
+
+        ``alpha=None`` predicts at every grid alpha, giving
+        ``(n_samples, n_alphas)``; a scalar gives ``(n_samples,)``; an array
+        of alphas gives ``(n_samples, len(alpha))``.
+        """
+        X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32])
+        if X.shape[1] != self.n_features:
+            raise ValueError(
+                f"X has {X.shape[1]} features but the path was fitted on {self.n_features}."
+            )
+        if alpha is None:
+            if gamma != 1.0:
+                return self.predict(X, self.alphas, gamma=gamma)
+            return safe_sparse_dot(X, self.coefs, dense_output=True) + self.intercepts
+        if np.ndim(alpha) == 0:
+            coef, intercept = self._mix(float(alpha), gamma)  # type: ignore[arg-type]
+            return safe_sparse_dot(X, coef, dense_output=True) + intercept
+        pairs = [self._mix(float(a), gamma) for a in np.asarray(alpha, dtype=np.float64)]
+        coefs = np.column_stack([c for c, _ in pairs])
+        return safe_sparse_dot(X, coefs, dense_output=True) + np.array([b for _, b in pairs])
+
+
+def check_alphas(alphas: ArrayLike) -> Vector:
+    """A user-given grid as a decreasing float array; each value must be > 0."""
+    try:
+        grid = np.asarray(alphas, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("alphas must be a sequence of numbers, e.g. [1.0, 0.1, 0.01].") from None
+    grid = np.atleast_1d(grid)
+    if grid.ndim != 1 or grid.size == 0:
+        raise ValueError(f"alphas must be a non-empty 1-D sequence, got shape {grid.shape}.")
+    bad = ~(np.isfinite(grid) & (grid > 0))
+    if bad.any():
+        raise ValueError(
+            "every alpha in the grid must be a finite number > 0; got "
+            f"{', '.join(f'{v:g}' for v in grid[bad][:3])}. For no penalty use "
+            "shrinkage.Ridge(alpha=0) or sklearn's LinearRegression."
+        )
+    return np.sort(grid)[::-1].copy()
+
+
+def check_grid_size(n_alphas: Any, eps: Any) -> tuple[int, float]:
+    """Validate ``n_alphas >= 1`` and ``0 < eps < 1``."""
+    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or int(n_alphas) < 1:
+        raise ValueError(f"n_alphas must be an integer >= 1, got {n_alphas!r}.")
+    if isinstance(eps, bool) or not isinstance(eps, Real) or not 0 < float(eps) < 1:
+        raise ValueError(
+            f"eps must lie strictly between 0 and 1 (the grid ends at eps * alpha_max), "
+            f"got {eps!r}; the default is 1e-3."
+        )
+    return int(n_alphas), float(eps)
+
+
+def feature_names_of(
+    X: Any, names: ArrayLike | None, n_features: int
+) -> NDArray[np.object_] | None:
+    """Names given explicitly, else a DataFrame's string column names, else None."""
+    if names is None:
+        columns = getattr(X, "columns", None)
+        if columns is None or not all(isinstance(c, str) for c in columns):
+            return None
+        names = list(columns)
+    out: NDArray[np.object_] = np.empty(len(list(names)), dtype=object)  # type: ignore[arg-type]
+    out[:] = list(names)  # type: ignore[arg-type]
+    if out.shape != (n_features,):
+        raise ValueError(f"feature_names must have {n_features} entries, got {out.shape[0]}.")
+    return out
+
+
+def validate_regression_data(X: Any, y: Any, sample_weight: Any):
+    """Checked ``X`` (float, CSC when sparse), 1-D float ``y`` and weights."""
+    from .linear_model._base import check_sample_weight
+
+    X, y = check_X_y(
+        X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32],
+        y_numeric=True, multi_output=True,
+    )
+    if y.ndim == 2:
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"y has {y.shape[1]} targets; a path fits one target at a time: "
+                "loop over the columns of y."
+            )
+        y = y[:, 0]
+    if sp.issparse(X):
+        X = sp.csc_matrix(X)
+    return X, np.asarray(y, dtype=np.float64), check_sample_weight(sample_weight, X.shape[0])
+
+
+def unit_penalty(
+    problem: CenteredProblem, n_features: int, l1_ratio: float, options: dict[str, Any]
+) -> PenaltyArrays:
+    """The penalty at ``alpha = 1`` on the fitted scale (bounds rescaled)."""
+    pen = ElasticNetPenalty(
+        1.0,
+        l1_ratio=l1_ratio,
+        penalty_factor=options.get("penalty_factor"),
+        lower_bounds=options.get("lower_bounds"),
+        upper_bounds=options.get("upper_bounds"),
+        positive=bool(options.get("positive", False)),
+    )
+    return problem.scale_bounds(pen.per_feature(n_features))
+
+
+def path_from_problem(
+    problem: CenteredProblem,
+    *,
+    l1_ratio: float,
+    alphas: Vector | None,
+    n_alphas: int,
+    eps: float,
+    fit_intercept: bool,
+    options: dict[str, Any],
+    feature_names: NDArray[np.object_] | None = None,
+    warn: bool = True,
+) -> Path:
+    """:func:`regularization_path` on an already centred problem."""
+    n_features = problem.x_mean.shape[0]
+    unit = unit_penalty(problem, n_features, l1_ratio, options)
+    amax = alpha_max(problem, unit, l1_ratio)
+    grid = default_alphas(amax, n_alphas, eps) if alphas is None else alphas
+    fitted = solve_path(
+        problem, unit, grid, tol=float(options.get("tol", 1e-4)),
+        max_iter=int(options.get("max_iter", 1000)),
+    )
+    if warn and not fitted.converged.all():
+        bad = np.flatnonzero(~fitted.converged)
+        warnings.warn(
+            f"the solver did not converge at {bad.size} of {grid.size} alphas "
+            f"(smallest unconverged alpha {grid[bad[-1]]:.3g}, duality gap "
+            f"{fitted.gaps[bad[-1]]:.3g} > {fitted.tols[bad[-1]]:.3g}). Increase max_iter, "
+            "loosen tol, shorten the grid (larger eps) or standardize=True.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    coefs = fitted.coefs / problem.x_scale[:, None]
+    intercepts = np.asarray(problem.y_mean - problem.x_mean @ coefs, dtype=np.float64)
+    relaxed = relaxed_i = None
+    if options.get("relax", False):
+        relaxed = relaxed_coefs(problem, unit, fitted.coefs) / problem.x_scale[:, None]
+        relaxed_i = np.asarray(problem.y_mean - problem.x_mean @ relaxed, dtype=np.float64)
+    return Path(
+        alphas=np.asarray(grid, dtype=np.float64),
+        coefs=coefs,
+        intercepts=intercepts,
+        dual_gaps=fitted.gaps,
+        tols=fitted.tols,
+        n_iter=fitted.n_iter,
+        df=np.count_nonzero(coefs, axis=0).astype(np.int64),
+        deviance=fitted.rss,
+        null_deviance=fitted.null_rss,
+        l1_ratio=l1_ratio,
+        alpha_max=amax,
+        n_samples=int(problem.design.n_rows),
+        fit_intercept=fit_intercept,
+        feature_names=feature_names,
+        relaxed_coefs=relaxed,
+        relaxed_intercepts=relaxed_i,
+        x_scale=_column_scale(problem),
+        options=options,
+    )
+
+
+def _column_scale(problem: CenteredProblem) -> Vector:
+    """Weighted standard deviation of each column (1 where it is 0)."""
+    sd = np.sqrt(problem.design.norms2 / problem.n_samples) * problem.x_scale
+    return np.where(sd > 0, sd, 1.0)
+
+
+def regularization_path(
+    X: Any,
+    y: Any,
+    *,
+    l1_ratio: float = 1.0,
+    alphas: ArrayLike | None = None,
+    n_alphas: int = 100,
+    eps: float = 1e-3,
+    fit_intercept: bool = True,
+    sample_weight: ArrayLike | None = None,
+    penalty_factor: ArrayLike | None = None,
+    lower_bounds: ArrayLike | None = None,
+    upper_bounds: ArrayLike | None = None,
+    positive: bool = False,
+    standardize: bool = False,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    relax: bool = False,
+    feature_names: ArrayLike | None = None,
+) -> Path:
+    """Fit the Elastic-Net (Lasso, ridge) at every alpha of a grid.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data; never modified. Sparse X stays sparse.
+    y : array-like of shape (n_samples,)
+    l1_ratio : float, default=1.0
+        1 is the Lasso, 0 ridge (then every alpha comes from one SVD of
+        dense X), in between the Elastic-Net.
+    alphas : array-like, optional
+        The grid (sorted decreasing; every value > 0). By default
+        ``n_alphas`` values log-spaced from ``alpha_max`` (all penalised
+        coefficients zero) down to ``eps * alpha_max``.
+    n_alphas : int, default=100
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of the default grid, in (0, 1).
+    fit_intercept, sample_weight, penalty_factor, lower_bounds, upper_bounds,
+    positive, standardize, tol, max_iter
+        As in :class:`shrinkage.ElasticNet`; ``tol`` applies at every alpha.
+    relax : bool, default=False
+        Also refit each alpha's support without penalty (glmnet's relaxed
+        lasso); mix with ``Path.coef_at(alpha, gamma=...)``.
+    feature_names : sequence of str, optional
+        Defaults to a DataFrame's column names.
+
+    Returns
+    -------
+    Path
+        Coefficients warm-started from one alpha to the next, each with its
+        duality gap.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> path = regularization_path(X, y, n_alphas=50)
+    >>> int(path.df[0]), int(path.df[-1])
+    (0, 10)
+    >>> bool(path.converged.all())
+    True
+    """
+    l1_ratio = check_l1_ratio(l1_ratio)
+    n_alphas, eps = check_grid_size(n_alphas, eps)
+    grid = None if alphas is None else check_alphas(alphas)
+    names = feature_names_of(X, feature_names, np.shape(X)[1] if np.ndim(X) == 2 else -1)
+    X, y, sw = validate_regression_data(X, y, sample_weight)
+    for name, value in (("fit_intercept", fit_intercept), ("positive", positive),
+                        ("standardize", standardize), ("relax", relax)):
+        if not isinstance(value, bool | np.bool_):
+            raise TypeError(f"{name} must be True or False, got {value!r}.")
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol >= 0:
+        raise ValueError(f"tol must be a number >= 0, got {tol!r}.")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
+        raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}.")
+    problem = center_problem(X, y, sw, fit_intercept=fit_intercept, standardize=standardize)
+    options = {
+        "penalty_factor": penalty_factor, "lower_bounds": lower_bounds,
+        "upper_bounds": upper_bounds, "positive": positive, "standardize": standardize,
+        "tol": float(tol), "max_iter": int(max_iter), "relax": relax,
+    }
+    return path_from_problem(
+        problem, l1_ratio=l1_ratio, alphas=grid, n_alphas=n_alphas, eps=eps,
+        fit_intercept=fit_intercept, options=options, feature_names=names,
+    )
