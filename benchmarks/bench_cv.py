@@ -20,7 +20,7 @@ from sklearn.model_selection import KFold
 
 import shrinkage
 
-REPEATS = 5
+REPEATS = 3
 
 
 def median_time(fit) -> tuple[float, object]:

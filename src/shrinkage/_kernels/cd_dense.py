@@ -4,8 +4,13 @@ from numba import njit
 
 from .prox import coordinate_update
 
+# Only reassociation (and fused multiply-add): lets LLVM vectorise the dot
+# products' reductions, about 3x faster, without fast-math's assumptions of
+# no inf/NaN, which the infinite bounds rely on.
+_REASSOC = {"reassoc", "contract"}
 
-@njit(cache=True, nogil=True)
+
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
 def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
     """Run ``n_epochs`` cyclic passes over the features in ``ws``.
 
@@ -38,7 +43,7 @@ def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epoc
     return max_change
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
 def correlations_dense(X, v, idx, out):
     """``out[k] = X[:, idx[k]]' v``."""
     n = X.shape[0]
@@ -50,7 +55,7 @@ def correlations_dense(X, v, idx, out):
         out[k] = acc
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
 def subtract_columns_dense(X, idx, delta, r):
     """``r -= X[:, idx] @ delta`` without copying the columns."""
     n = X.shape[0]
