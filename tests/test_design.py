@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from shrinkage._design import DenseDesign, SparseDesign, as_design, center_problem
-from shrinkage.penalties import PenaltyArrays
+from shrinkage.penalties import L1, PenaltyArrays
 
 FLAGS = list(itertools.product([False, True], repeat=3))  # intercept, standardize, weighted
 
@@ -309,3 +309,30 @@ def test_sparse_design_norms_with_explicit_weights_and_means():
     dev = A0[:, 3] - 1e7
     Cref[:, 3] = v * (dev - (v * v) @ dev / (v @ v))
     np.testing.assert_allclose(design.norms2, (Cref**2).sum(0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["well_conditioned", "duplicate_and_zero_columns", "exact_fit"])
+def test_tall_reduction_keeps_objective_and_gap(kind):
+    from shrinkage._design import center_problem, reduce_tall
+    from shrinkage.solvers.cd import certify
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 8))
+    y = X @ rng.standard_normal(8) + rng.standard_normal(300)
+    if kind == "duplicate_and_zero_columns":
+        X[:, 3] = X[:, 2]
+        X[:, 5] = 0.0
+    if kind == "exact_fit":
+        y = X @ np.arange(8.0)
+    problem = center_problem(X, y, None, fit_intercept=True, standardize=False)
+    reduced = reduce_tall(problem)
+    assert reduced.design.n_rows == 9
+    np.testing.assert_allclose(reduced.design.norms2, problem.design.norms2, rtol=1e-10)
+    assert reduced.y @ reduced.y == pytest.approx(problem.y @ problem.y, rel=1e-12)
+    pen = L1(0.05).per_feature(8)
+    for _ in range(3):
+        w = rng.standard_normal(8)
+        full = certify(problem.design, problem.y, pen, w, n_samples=300)
+        small = certify(reduced.design, reduced.y, pen, w, n_samples=300)
+        assert small.primal == pytest.approx(full.primal, rel=1e-10)
+        assert small.certificate == pytest.approx(full.certificate, rel=1e-8, abs=1e-10)

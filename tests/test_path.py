@@ -25,7 +25,9 @@ def _centred(X, y):
 
 
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-@pytest.mark.parametrize("name", ["diabetes", "dense_wide", "sparse_tall", "sparse_wide"])
+@pytest.mark.parametrize(
+    "name", ["diabetes", "dense_tall", "dense_wide", "sparse_tall", "sparse_wide"]
+)
 def test_path_matches_sklearn_enet_path(name, l1_ratio):
     from conftest import PROBLEMS
 

@@ -23,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_array, check_X_y
 
-from ._design import CenteredProblem, center_problem
+from ._design import CenteredProblem, center_problem, reduce_tall
 from ._path_solve import alpha_max, default_alphas, relaxed_coefs, solve_path
 from ._validation import check_l1_ratio
 from .penalties import ElasticNet as ElasticNetPenalty
@@ -370,6 +370,11 @@ def path_from_problem(
 ) -> Path:
     """:func:`regularization_path` on an already centred problem."""
     n_features = problem.x_mean.shape[0]
+    n_rows = int(problem.design.n_rows)
+    if n_rows > n_features:
+        # Tall and dense: solve on the (p + 1)-row QR reduction, which has the
+        # same objective and duality gap at every w (see reduce_tall).
+        problem = reduce_tall(problem)
     unit = unit_penalty(problem, n_features, l1_ratio, options)
     amax = alpha_max(problem, unit, l1_ratio)
     grid = default_alphas(amax, n_alphas, eps) if alphas is None else alphas
@@ -405,7 +410,7 @@ def path_from_problem(
         null_deviance=fitted.null_rss,
         l1_ratio=l1_ratio,
         alpha_max=amax,
-        n_samples=int(problem.design.n_rows),
+        n_samples=n_rows,
         fit_intercept=fit_intercept,
         feature_names=feature_names,
         relaxed_coefs=relaxed,

@@ -65,3 +65,36 @@ def subtract_columns_dense(X, idx, delta, r):
             j = idx[k]
             for i in range(n):
                 r[i] -= d * X[i, j]
+
+
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
+def cd_epochs_triangular(R, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
+    """:func:`cd_epochs_dense` for an upper-triangular ``R`` (column j: rows 0..j).
+
+    The reduced design of a tall problem (``X = Q R``, see
+    ``_design.reduce_tall``): each column has ``j + 1`` stored nonzeros,
+    so an epoch costs ``p^2`` flops instead of ``2 n p``.
+    """
+    max_change = 0.0
+    for _ in range(n_epochs):
+        max_change = 0.0
+        for k in range(ws.shape[0]):
+            j = ws[k]
+            nrm = norms2[j]
+            if nrm == 0.0:
+                continue
+            top = min(j + 1, R.shape[0])
+            xr = 0.0
+            for i in range(top):
+                xr += R[i, j] * r[i]
+            old = w[j]
+            new = coordinate_update(
+                old + xr / nrm, n_samples / nrm, l1[j], l2[j], lower[j], upper[j]
+            )
+            if new != old:
+                delta = new - old
+                for i in range(top):
+                    r[i] -= delta * R[i, j]
+                w[j] = new
+                max_change = max(max_change, abs(delta))
+    return max_change
