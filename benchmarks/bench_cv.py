@@ -1,6 +1,7 @@
 """LassoCV and ElasticNetCV: shrinkage against scikit-learn, same folds, one process.
 
-Run by hand: ``python benchmarks/bench_cv.py``. Both get the same KFold(5),
+Run by hand: ``python benchmarks/bench_cv.py [word]`` (only the problems
+whose name contains ``word``, e.g. ``dense``). Both get the same KFold(5),
 the same 100-alpha grids and the same tol (1e-4, scikit-learn's default and
 its duality-gap rule), on all cores (n_jobs=-1). We print the median of
 several runs, the ratio, and the largest relative difference of the CV
@@ -9,6 +10,7 @@ error curves so that the speed is compared at equal answers.
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 
@@ -49,6 +51,8 @@ def main() -> None:
             lambda: sklm.ElasticNetCV(l1_ratio=[0.5, 0.9, 1.0], cv=folds, n_jobs=-1),
         ),
     }
+    if len(sys.argv) > 1:
+        problems = {k: v for k, v in problems.items() if sys.argv[1] in k}
     shrinkage.LassoCV(cv=3).fit(*equicorrelated(50, 20))  # load the compiled kernels
     print(f"{'problem':36} {'estimator':32} {'shrinkage':>10} {'sklearn':>10} {'ratio':>6} "
           f"{'max rel diff CV error':>22}")
