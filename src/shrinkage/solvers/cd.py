@@ -36,7 +36,7 @@ from .base import Solution, prepare_least_squares, warn_not_converged
 _INNER_GAP_FRACTION = 0.3  # celer's choice: solve the subproblem to 30% of the gap
 _MIN_WORKING_SET = 10
 _BOUND_SNAP = 1e-12  # relative distance at which an extrapolated value is on its bound
-_ANDERSON_K = 5  # iterates combined by one extrapolation (celer, skglm)
+_ANDERSON_K = 10  # iterates per extrapolation: fewer, longer windows measured faster than 5
 
 
 @dataclass(frozen=True)
