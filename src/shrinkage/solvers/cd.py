@@ -29,6 +29,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from .._design import Design
+from .._kernels.anderson import anderson_candidate
 from .._kernels.gap import duality_gap, primal_value
 from ..penalties import PenaltyArrays
 from .base import Solution, prepare_least_squares, warn_not_converged
@@ -179,20 +180,6 @@ class CoordinateDescent:
         return epochs
 
 
-def _anderson(history: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    """Anderson extrapolation of iterates ``history[0..K]``; None if singular."""
-    U = np.diff(history, axis=0)
-    gram = U @ U.T
-    try:
-        z = np.linalg.solve(gram, np.ones(gram.shape[0]))
-    except np.linalg.LinAlgError:
-        return None
-    total = z.sum()
-    if not np.isfinite(total) or total == 0:
-        return None
-    return (z / total) @ history[1:]
-
-
 class _State:
     """Coefficients, residual and screening status of one solve."""
 
@@ -289,26 +276,11 @@ class _State:
         history: NDArray[np.float64],
     ) -> None:
         """Replace ``w`` by the Anderson point when it lowers the objective."""
-        candidate = _anderson(history)
-        if candidate is None:
+        candidate = np.empty(ws.shape[0])
+        if not anderson_candidate(history, pen.lower[ws], pen.upper[ws], _BOUND_SNAP, candidate):
             return
-        # Coordinates that did not move keep their exact value: an affine
-        # combination of equal numbers is off by rounding, which would lift
-        # a coefficient a few ulps off its bound (or off zero).
-        fixed = np.all(history == history[-1], axis=0)
-        candidate[fixed] = history[-1, fixed]
-        # Likewise a coordinate that reached its bound within the last K
-        # epochs: the combination (weights of either sign) lands within
-        # rounding of the bound, maybe inside; put it back on, or the bound
-        # would not look active.
-        lower, upper = pen.lower[ws], pen.upper[ws]
-        with np.errstate(invalid="ignore"):  # inf - inf on open sides
-            on_upper = candidate >= upper - _BOUND_SNAP * np.abs(upper)
-            on_lower = candidate <= lower + _BOUND_SNAP * np.abs(lower)
-        candidate = np.where(on_upper, upper, np.where(on_lower, lower, candidate))
-        current = self.w[ws]
         r_new = self.r.copy()
-        design.subtract_columns(ws, candidate - current, r_new)
+        design.subtract_columns(ws, candidate - self.w[ws], r_new)
         w_new = self.w.copy()
         w_new[ws] = candidate
         if primal_value(r_new, w_new, pen.l1, pen.l2, ws, n) < primal_value(

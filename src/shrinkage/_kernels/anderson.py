@@ -1,0 +1,64 @@
+"""Anderson extrapolation of coordinate-descent iterates (compiled).
+
+One call per window instead of a dozen small numpy operations: on a
+(p+1)-row reduced problem an epoch takes tens of microseconds, and the
+Python bookkeeping around the extrapolation cost as much as the epochs
+(and held the GIL, serialising cross-validation threads).
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def anderson_candidate(history, lower, upper, snap, out):
+    """Write the extrapolated point of ``history[0..K]`` into ``out``.
+
+    ``out = sum_k c_k history[k + 1]`` with ``c = z / sum(z)``, ``U'U z = 1``
+    and ``U`` the successive differences (Bertrand and Massias 2021).
+    Coordinates that did not move keep their exact value (an affine
+    combination of equal numbers is off by rounding), and values within
+    ``snap`` (relative) of a bound are put on it, so that an active bound
+    still looks active. Returns False when the system is singular.
+    """
+    n_rows, m = history.shape
+    k_max = n_rows - 1
+    diffs = np.empty((k_max, m))
+    for k in range(k_max):
+        for j in range(m):
+            diffs[k, j] = history[k + 1, j] - history[k, j]
+    gram = np.zeros((k_max, k_max))
+    for a in range(k_max):
+        for b in range(a, k_max):
+            acc = 0.0
+            for j in range(m):
+                acc += diffs[a, j] * diffs[b, j]
+            gram[a, b] = acc
+            gram[b, a] = acc
+    try:
+        z = np.linalg.solve(gram, np.ones(k_max))
+    except Exception:  # singular: the iterates have stalled along a line
+        return False
+    total = z.sum()
+    if not np.isfinite(total) or total == 0.0:
+        return False
+    for j in range(m):
+        last = history[k_max, j]
+        moved = False
+        for k in range(k_max):
+            if history[k, j] != last:
+                moved = True
+                break
+        if not moved:
+            out[j] = last
+            continue
+        value = 0.0
+        for k in range(k_max):
+            value += z[k] * history[k + 1, j]
+        value /= total
+        if value >= upper[j] - snap * abs(upper[j]):
+            value = upper[j]
+        elif value <= lower[j] + snap * abs(lower[j]):
+            value = lower[j]
+        out[j] = value
+    return True
