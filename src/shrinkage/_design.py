@@ -356,10 +356,7 @@ def reduce_tall(problem: CenteredProblem) -> CenteredProblem:
     if not isinstance(design, DenseDesign) or isinstance(design, TriangularDesign):
         return problem
     p = design.n_features
-    stacked = np.empty((design.n_rows, p + 1), order="F")
-    stacked[:, :p] = design.X
-    stacked[:, p] = problem.y
-    R = _triangular_factor(stacked)
+    R = _triangular_factor(design.X, problem.y)
     reduced = np.asfortranarray(R[: p + 1, :p])
     target = np.ascontiguousarray(R[: p + 1, p])
     return CenteredProblem(
@@ -378,18 +375,25 @@ def reduce_tall(problem: CenteredProblem) -> CenteredProblem:
 _CHOLESKY_MIN_PIVOT = 1e-4
 
 
-def _triangular_factor(A: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Upper-triangular ``R`` with ``R'R = A'A`` (``A = [X, y]``, overwritten).
+def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Upper-triangular ``R`` with ``R'R = A'A`` for ``A = [X, y]``.
 
-    ``A'A`` by one BLAS-3 product and its Cholesky factor is several times
-    faster than QR on tall data, and equals QR's ``R`` up to signs; when a
-    column is nearly in the span of the previous ones (a small pivot,
-    squared conditioning) or the Gram matrix is singular (zero or
-    duplicated columns, y fitted exactly), Householder QR of A is used,
-    which keeps every digit the data allow.
+    The Gram matrix of A by BLAS-3 products on X (no copy of X: the bordered
+    matrix is assembled from ``X'X``, ``X'y`` and ``y'y``) and its Cholesky
+    factor is several times faster than QR on tall data, and equals QR's
+    ``R`` up to signs. When a column is nearly in the span of the previous
+    ones (a small pivot: Cholesky loses about ``cond^2 eps``) or the Gram
+    matrix is singular (zero or duplicated columns, y fitted exactly),
+    Householder QR of a copy of A is used, which keeps every digit the
+    data allow.
     """
+    p = X.shape[1]
+    X64 = np.asarray(X, dtype=np.float64)
     # Fortran order: scipy's upper Cholesky is ~30x slower on a C-ordered array.
-    gram = np.asfortranarray(A.T @ A)
+    gram = np.empty((p + 1, p + 1), order="F")
+    gram[:p, :p] = X64.T @ X64
+    gram[:p, p] = gram[p, :p] = X64.T @ y
+    gram[p, p] = y @ y
     scale = np.sqrt(np.diag(gram))
     try:
         R = scipy.linalg.cholesky(gram, lower=False, check_finite=False)
@@ -397,5 +401,8 @@ def _triangular_factor(A: NDArray[np.float64]) -> NDArray[np.float64]:
         R = None
     if R is not None and np.all(np.abs(np.diag(R)) > _CHOLESKY_MIN_PIVOT * scale):
         return np.asarray(R)
-    (R,) = scipy.linalg.qr(A, mode="r", overwrite_a=True, check_finite=False)
+    stacked = np.empty((X.shape[0], p + 1), order="F")
+    stacked[:, :p] = X64
+    stacked[:, p] = y
+    (R,) = scipy.linalg.qr(stacked, mode="r", overwrite_a=True, check_finite=False)
     return np.asarray(R)
