@@ -354,7 +354,9 @@ def test_raw_kernels_agree_and_update_in_place():
     w_d, w_s = np.zeros(p), np.zeros(p)
     r_d, r_s = y.copy(), y.copy()
     av = np.asarray(A.T @ v).ravel()
-    cd_epochs_dense(Cf, w_d, r_d, l1, l2, lo, hi, norms2, float(n), ws, 3)
+    cd_epochs_dense(
+        Cf, w_d, r_d, l1, l2, lo, hi, norms2, float(n), ws, 3, np.full(Cf.shape[1], n)
+    )
     cd_epochs_sparse(A.data, A.indices, A.indptr, means, v, av, w_s, r_s, l1, l2, lo, hi,
                      norms2, float(n), ws, 3)
     assert np.any(w_d != 0)

@@ -26,12 +26,7 @@ import scipy.linalg
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ._kernels.cd_dense import (
-    cd_epochs_dense,
-    cd_epochs_triangular,
-    correlations_dense,
-    subtract_columns_dense,
-)
+from ._kernels.cd_dense import cd_epochs_dense, correlations_dense, subtract_columns_dense
 from ._kernels.cd_sparse import (
     cd_epochs_sparse,
     centred_sq_sums_sparse,
@@ -51,6 +46,8 @@ class DenseDesign:
         self.X = np.asfortranarray(X)
         self.n_rows, self.n_features = self.X.shape
         self.norms2 = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
+        # Rows an epoch reads in each column (all of them; see TriangularDesign).
+        self.col_end = np.full(self.n_features, self.n_rows, dtype=np.int64)
 
     def matvec(self, w: FloatArray) -> NDArray[np.float64]:
         return np.asarray(self.X @ w, dtype=np.float64)
@@ -83,7 +80,7 @@ class DenseDesign:
     ) -> float:
         return cd_epochs_dense(
             self.X, w, r, pen.l1, pen.l2, pen.lower, pen.upper, self.norms2,
-            n_samples, ws, n_epochs,
+            n_samples, ws, n_epochs, self.col_end,
         )
 
 
@@ -91,22 +88,13 @@ class TriangularDesign(DenseDesign):
     """The ``(p + 1) x p`` reduced design of a tall problem (see :func:`reduce_tall`).
 
     Rows ``0..p-1`` hold the upper-triangular ``R`` of ``X = Q R``; the last
-    row is zero. Epochs touch only the triangle.
+    row is zero. Epochs read only the triangle: column ``j`` down to row ``j``.
     """
 
-    def cd_epochs(
-        self,
-        w: NDArray[np.float64],
-        r: NDArray[np.float64],
-        pen: PenaltyArrays,
-        n_samples: float,
-        ws: IndexArray,
-        n_epochs: int,
-    ) -> float:
-        return cd_epochs_triangular(
-            self.X, w, r, pen.l1, pen.l2, pen.lower, pen.upper, self.norms2,
-            n_samples, ws, n_epochs,
-        )
+    def __init__(self, X: FloatArray) -> None:
+        super().__init__(X)
+        ends = np.arange(1, self.n_features + 1, dtype=np.int64)
+        self.col_end = np.minimum(ends, self.n_rows)
 
 
 class SparseDesign:

@@ -11,14 +11,16 @@ _REASSOC = {"reassoc", "contract"}
 
 
 @njit(cache=True, nogil=True, fastmath=_REASSOC)
-def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
+def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs, col_end):
     """Run ``n_epochs`` cyclic passes over the features in ``ws``.
 
     Minimises ``||r||^2/(2 n) + pen(w)`` one coordinate at a time, keeping
-    the residual ``r = y - X w`` up to date in place. Returns the largest
-    absolute coefficient change of the last epoch.
+    the residual ``r = y - X w`` up to date in place. Column ``j`` is read
+    in rows ``0 .. col_end[j] - 1`` only: all rows for a plain X, ``j + 1``
+    for the upper-triangular reduction of a tall problem, whose epochs
+    then cost ``p^2`` instead of ``2 n p``. Returns the largest absolute
+    coefficient change of the last epoch.
     """
-    n = X.shape[0]
     max_change = 0.0
     for _ in range(n_epochs):
         max_change = 0.0
@@ -27,8 +29,9 @@ def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epoc
             nrm = norms2[j]
             if nrm == 0.0:
                 continue
+            end = col_end[j]
             xr = 0.0
-            for i in range(n):
+            for i in range(end):
                 xr += X[i, j] * r[i]
             old = w[j]
             new = coordinate_update(
@@ -36,7 +39,7 @@ def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epoc
             )
             if new != old:
                 delta = new - old
-                for i in range(n):
+                for i in range(end):
                     r[i] -= delta * X[i, j]
                 w[j] = new
                 max_change = max(max_change, abs(delta))
@@ -66,35 +69,3 @@ def subtract_columns_dense(X, idx, delta, r):
             for i in range(n):
                 r[i] -= d * X[i, j]
 
-
-@njit(cache=True, nogil=True, fastmath=_REASSOC)
-def cd_epochs_triangular(R, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
-    """:func:`cd_epochs_dense` for an upper-triangular ``R`` (column j: rows 0..j).
-
-    The reduced design of a tall problem (``X = Q R``, see
-    ``_design.reduce_tall``): each column has ``j + 1`` stored nonzeros,
-    so an epoch costs ``p^2`` flops instead of ``2 n p``.
-    """
-    max_change = 0.0
-    for _ in range(n_epochs):
-        max_change = 0.0
-        for k in range(ws.shape[0]):
-            j = ws[k]
-            nrm = norms2[j]
-            if nrm == 0.0:
-                continue
-            top = min(j + 1, R.shape[0])
-            xr = 0.0
-            for i in range(top):
-                xr += R[i, j] * r[i]
-            old = w[j]
-            new = coordinate_update(
-                old + xr / nrm, n_samples / nrm, l1[j], l2[j], lower[j], upper[j]
-            )
-            if new != old:
-                delta = new - old
-                for i in range(top):
-                    r[i] -= delta * R[i, j]
-                w[j] = new
-                max_change = max(max_change, abs(delta))
-    return max_change
