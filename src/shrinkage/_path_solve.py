@@ -74,14 +74,18 @@ def unpenalised_fit(problem: CenteredProblem, unit: PenaltyArrays) -> Vector:
     ).coef
 
 
-def alpha_max(problem: CenteredProblem, unit: PenaltyArrays, l1_ratio: float) -> float:
+def alpha_max(
+    problem: CenteredProblem, unit: PenaltyArrays, l1_ratio: float, w0: Vector | None = None
+) -> float:
     """Smallest alpha at which every penalised coefficient is zero.
 
     For ``l1_ratio == 0`` no finite alpha zeroes a ridge model; as glmnet
     does, the value for ``l1_ratio = 1e-3`` is returned so that a default
-    ridge grid still spans from heavy to light shrinkage.
+    ridge grid still spans from heavy to light shrinkage. ``w0`` is
+    :func:`unpenalised_fit`'s result when the caller already has it.
     """
-    w0 = unpenalised_fit(problem, unit)
+    if w0 is None:
+        w0 = unpenalised_fit(problem, unit)
     r = problem.y - problem.design.matvec(w0)
     grad = -problem.design.rmatvec(r) / problem.n_samples
     l1 = unit.l2 * RIDGE_GRID_L1_RATIO if l1_ratio == 0 else unit.l1
@@ -117,14 +121,17 @@ def solve_path(
     tol: float,
     max_iter: int,
     coef_init: Vector | None = None,
+    w0: Vector | None = None,
 ) -> FittedPath:
     """Warm-started solves along ``alphas`` (decreasing), on the fitted scale.
 
     A pure, unbounded L2 penalty on dense X takes every alpha from one SVD;
     on sparse X, conjugate gradients warm-started along the grid; anything
-    with an L1 part or bounds takes certified coordinate descent.
+    with an L1 part or bounds takes certified coordinate descent. ``w0``
+    is :func:`unpenalised_fit`'s result when the caller already has it.
     """
-    w0 = unpenalised_fit(problem, unit)
+    if w0 is None:
+        w0 = unpenalised_fit(problem, unit)
     null_rss = _rss(problem, w0)
     bounded = bool(np.isfinite(unit.lower).any() or np.isfinite(unit.upper).any())
     if not np.any(unit.l1) and not bounded:

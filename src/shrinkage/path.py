@@ -24,7 +24,13 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_array, check_X_y
 
 from ._design import CenteredProblem, center_problem, reduce_tall
-from ._path_solve import alpha_max, default_alphas, relaxed_coefs, solve_path
+from ._path_solve import (
+    alpha_max,
+    default_alphas,
+    relaxed_coefs,
+    solve_path,
+    unpenalised_fit,
+)
 from ._validation import check_l1_ratio
 from .penalties import ElasticNet as ElasticNetPenalty
 from .penalties import PenaltyArrays
@@ -376,11 +382,12 @@ def path_from_problem(
         # same objective and duality gap at every w (see reduce_tall).
         problem = reduce_tall(problem)
     unit = unit_penalty(problem, n_features, l1_ratio, options)
-    amax = alpha_max(problem, unit, l1_ratio)
+    w0 = unpenalised_fit(problem, unit)
+    amax = alpha_max(problem, unit, l1_ratio, w0)
     grid = default_alphas(amax, n_alphas, eps) if alphas is None else alphas
     fitted = solve_path(
         problem, unit, grid, tol=float(options.get("tol", 1e-4)),
-        max_iter=int(options.get("max_iter", 1000)),
+        max_iter=int(options.get("max_iter", 1000)), w0=w0,
     )
     if warn and not fitted.converged.all():
         bad = np.flatnonzero(~fitted.converged)

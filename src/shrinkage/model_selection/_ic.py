@@ -23,7 +23,7 @@ from ..linear_model._base import (
     check_sample_weight,
     store_params,
 )
-from ..path import Path, check_alphas, path_from_problem, unit_penalty
+from ..path import Path, path_from_problem, unit_penalty
 from ._enet_cv import ElasticNetCV
 
 Vector = NDArray[np.float64]
@@ -127,8 +127,6 @@ class LassoIC(ElasticNetCV):
             X, y, sw, fit_intercept=self.fit_intercept, standardize=self.standardize
         )
         grid = self._grids(problem, np.ones(1), options)[0]
-        if not isinstance(self.alphas, int):
-            grid = check_alphas(self.alphas)
         self.path_: Path = path_from_problem(
             problem, l1_ratio=1.0, alphas=grid, n_alphas=grid.size, eps=0.5,
             fit_intercept=self.fit_intercept, options=options,
