@@ -1,6 +1,11 @@
 """scikit-learn's own estimator checks, run on every public estimator."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_sample_weight_equivalence_on_dense_data,
+    check_sample_weight_equivalence_on_sparse_data,
+    parametrize_with_checks,
+)
 
 from shrinkage import ElasticNet, ElasticNetCV, Lasso, LassoCV, LassoIC, Ridge
 
@@ -15,8 +20,29 @@ _EXPECTED_FAILURES = {
     }
 }
 
+# The CV estimators treat integer weights as frequencies (the check's
+# LeaveOneGroupOut folds are the same for both fits, and both choose the same
+# grid point), but the check compares predictions at atol=1e-9 / rtol=1e-7,
+# below the default tol=1e-4 duality-gap stop of the final refit: on its
+# 45 x 30 data the weighted and the repeated fits differ by ~3e-9, as much as
+# the repeated fit differs from itself with its rows permuted, while each is
+# ~5e-6 from the converged solution. test_cv_sample_weight_equivalence runs
+# the check at tol=1e-10, where it holds.
+_LOOSE_TOL_REASON = (
+    "tol=1e-4 stops the refit ~5e-6 from the optimum; weighted and repeated fits "
+    "differ by ~3e-9 (as a row permutation does), above the check's atol=1e-9"
+)
+_CV_LOOSE_TOL = {
+    "check_sample_weight_equivalence_on_dense_data": _LOOSE_TOL_REASON,
+    "check_sample_weight_equivalence_on_sparse_data": _LOOSE_TOL_REASON,
+}
+
 
 def _expected_failures(estimator):
+    # Not the relaxed instance: it picks gamma_=0, an unpenalised refit that
+    # interpolates the check's p > n rows, whatever the solver's stopping point.
+    if type(estimator) in (LassoCV, ElasticNetCV) and estimator.tol > 1e-8 and not estimator.relax:
+        return _CV_LOOSE_TOL
     return _EXPECTED_FAILURES.get(type(estimator).__name__, {})
 
 
@@ -35,3 +61,25 @@ def _expected_failures(estimator):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+_TIGHT = {"tol": 1e-10, "max_iter": 100_000}
+
+
+@pytest.mark.parametrize(
+    "check",
+    [check_sample_weight_equivalence_on_dense_data, check_sample_weight_equivalence_on_sparse_data],
+)
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        LassoCV(**_TIGHT),
+        ElasticNetCV(l1_ratio=[0.5, 1.0], **_TIGHT),
+        LassoCV(rule="1se", relax=True, cv=3, **_TIGHT),
+    ],
+    ids=repr,
+)
+def test_cv_sample_weight_equivalence(estimator, check):
+    # Integer weights are frequencies in the grid, the folds' fits and errors
+    # and the refit: converged, the check holds (see _LOOSE_TOL_REASON).
+    check(type(estimator).__name__, estimator)

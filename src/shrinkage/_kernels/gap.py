@@ -74,6 +74,18 @@ def duality_gap(y, r, theta_raw, corr, w, l1, l2, lower, upper, idx, n_samples, 
         th = scale * theta_raw[i]
         ty += th * y[i]
         tt += th * th
+    conj = conjugate_sum(corr, scale, l1, l2, lower, upper, idx)
+    dual = ty - 0.5 * n_samples * tt - conj
+    return primal - dual, primal, dual, t
+
+
+@njit(cache=True)
+def conjugate_sum(corr, scale, l1, l2, lower, upper, idx):
+    """``sum_k G_j*(scale * corr[k])`` over ``j = idx[k]``, any datafit's dual.
+
+    ``scale`` comes from :func:`dual_scale`, which makes every term finite
+    up to rounding; the rounding is clipped away here.
+    """
     conj = 0.0
     for k in range(idx.shape[0]):
         j = idx[k]
@@ -86,5 +98,4 @@ def duality_gap(y, r, theta_raw, corr, w, l1, l2, lower, upper, idx, n_samples, 
             if np.isinf(lower[j]):
                 u = max(u, -l1[j])
         conj += penalty_conjugate(u, l1[j], l2[j], lower[j], upper[j])
-    dual = ty - 0.5 * n_samples * tt - conj
-    return primal - dual, primal, dual, t
+    return conj

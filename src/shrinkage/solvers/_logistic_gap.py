@@ -1,0 +1,203 @@
+"""Duality gaps of the penalised logistic and multinomial losses.
+
+Primal, with weights ``omega_i = s_i / sum s`` and linear predictor
+``eta = X w + b``::
+
+    P(w, b) = sum_i omega_i loss_i(eta_i) + sum_j pen_j(w_j)
+
+Dual, for ``theta`` with ``sum_i theta_i = 0`` (the free intercept) and
+``x_j' theta = 0`` for the free unpenalised features::
+
+    D(theta) = sum_i omega_i H(q_i) - sum_j pen_j*(x_j' theta)
+
+with ``H`` the entropy of the class probabilities ``q_i`` that ``theta``
+implies. The dual point is the scaled residual ``theta = t omega (Y - P)``
+(``P`` the fitted probabilities), ``t`` in [0, 1] the largest scale that
+keeps every conjugate finite (:func:`~shrinkage._kernels.gap.dual_scale`);
+then ``q_i = (1 - t) e_{y_i} + t P_i`` is a probability vector for every
+``t``. The equality constraints hold once the intercept and the free
+features are optimal for the rest, which :func:`polish_free` makes so (to
+rounding) before every gap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.special import entr, expit, logsumexp, softmax
+
+from .._kernels.gap import conjugate_sum, dual_scale
+from ..penalties import PenaltyArrays
+
+Vector = NDArray[np.float64]
+
+
+def free_features(pen: PenaltyArrays) -> NDArray[np.bool_]:
+    """Unpenalised features with no bound: their dual constraint is ``x_j' theta = 0``."""
+    return (pen.l1 == 0) & (pen.l2 == 0) & np.isinf(pen.lower) & np.isinf(pen.upper)
+
+
+def binary_loss(eta: Vector, y: Vector, omega: Vector) -> float:
+    """``sum_i omega_i log(1 + exp(-y_i eta_i))``."""
+    return float(np.dot(omega, np.logaddexp(0.0, -y * eta)))
+
+
+def multinomial_loss(eta: Vector, labels: NDArray[np.int64], omega: Vector) -> float:
+    """``sum_i omega_i (logsumexp(eta_i) - eta_{i, y_i})``."""
+    own = eta[np.arange(eta.shape[0]), labels]
+    return float(np.dot(omega, logsumexp(eta, axis=1) - own))
+
+
+def _rmatvec(X: Any, v: Vector) -> Vector:
+    return np.asarray(X.T @ v, dtype=np.float64)
+
+
+def _noise(X_norm_max: float, theta: Vector) -> float:
+    """Rounding margin of ``x_j' theta`` (see ``dual_scale``)."""
+    return 1e-12 * X_norm_max * float(np.linalg.norm(theta))
+
+
+def binary_gap(
+    X: Any, y: Vector, omega: Vector, eta: Vector, w: Vector, pen: PenaltyArrays,
+    X_norm_max: float,
+) -> tuple[float, float, Vector]:
+    """``(gap, primal, X' theta_raw)`` of the binary problem; ``y`` in {-1, +1}."""
+    y01 = 0.5 * (y + 1.0)
+    prob = expit(eta)
+    theta = omega * (y01 - prob)
+    corr = _rmatvec(X, theta)
+    corr_gap = np.where(free_features(pen), 0.0, corr)
+    idx = np.arange(w.shape[0], dtype=np.int64)
+    t = dual_scale(corr_gap, pen.l1, pen.l2, pen.lower, pen.upper, idx, 1.0,
+                   _noise(X_norm_max, theta))
+    conj = conjugate_sum(corr_gap, t, pen.l1, pen.l2, pen.lower, pen.upper, idx)
+    # q_i: the dual's probability of sample i's own class being wrong.
+    a = t * np.where(y > 0, 1.0 - prob, prob)
+    dual = float(np.dot(omega, entr(a) + entr(1.0 - a))) - conj
+    primal = binary_loss(eta, y, omega) + pen.value(w)
+    return max(primal - dual, 0.0), primal, corr
+
+
+def group_conjugate_sum(U: Vector, scale: float, l1: Vector, l2: Vector) -> float:
+    """``sum_j G_j*(scale U_j)`` for ``G_j(v) = l1_j ||v||_2 + l2_j / 2 ||v||^2``."""
+    norms = scale * np.linalg.norm(U, axis=1)
+    excess = np.maximum(norms - l1, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(l2 > 0, excess**2 / (2.0 * np.where(l2 > 0, l2, 1.0)), 0.0)
+    return float(terms.sum())
+
+
+def group_dual_scale(U: Vector, l1: Vector, l2: Vector, noise: float) -> float:
+    """Largest ``t <= 1`` with ``t ||U_j|| <= l1_j`` wherever ``l2_j = 0``."""
+    norms = np.linalg.norm(U, axis=1)
+    hard = (l2 == 0) & (norms > l1 + noise)
+    if not hard.any():
+        return 1.0
+    return float(min(1.0, np.min(l1[hard] / norms[hard])))
+
+
+def multinomial_gap(
+    X: Any, Y: Vector, labels: NDArray[np.int64], omega: Vector, eta: Vector, W: Vector,
+    pen: PenaltyArrays, X_norm_max: float, grouped: bool = False,
+) -> tuple[float, float, Vector]:
+    """``(gap, primal, X' theta_raw)`` of the softmax problem, ``W`` ``(p, K)``.
+
+    Ungrouped, the penalty applies to every entry ``W_jk`` with feature
+    ``j``'s weights; grouped, ``l1_j`` multiplies the Euclidean norm of the
+    row ``W_j`` (glmnet's ``type.multinomial = "grouped"``).
+    """
+    prob = softmax(eta, axis=1)
+    theta = omega[:, None] * (Y - prob)
+    corr = _rmatvec(X, theta)
+    free = free_features(pen)
+    corr_gap = np.where(free[:, None], 0.0, corr)
+    noise = _noise(X_norm_max, theta.ravel())
+    if grouped:
+        t = group_dual_scale(corr_gap, pen.l1, pen.l2, noise)
+        conj = group_conjugate_sum(corr_gap, t, pen.l1, pen.l2)
+        pen_value = float(
+            np.sum(pen.l1 * np.linalg.norm(W, axis=1)) + 0.5 * np.sum(pen.l2 * (W * W).sum(1))
+        )
+    else:
+        idx = np.arange(W.shape[0], dtype=np.int64)
+        t = min(
+            dual_scale(np.ascontiguousarray(corr_gap[:, k]), pen.l1, pen.l2, pen.lower,
+                       pen.upper, idx, 1.0, noise)
+            for k in range(W.shape[1])
+        )
+        conj = sum(
+            conjugate_sum(np.ascontiguousarray(corr_gap[:, k]), t, pen.l1, pen.l2, pen.lower,
+                          pen.upper, idx)
+            for k in range(W.shape[1])
+        )
+        pen_value = sum(pen.value(W[:, k]) for k in range(W.shape[1]))
+    q = (1.0 - t) * Y + t * prob
+    dual = float(np.dot(omega, entr(q).sum(axis=1))) - conj
+    primal = multinomial_loss(eta, labels, omega) + pen_value
+    return max(primal - dual, 0.0), primal, corr
+
+
+def polish_free(
+    X: Any, eta: Vector, free_idx: NDArray[np.int64], fit_intercept: bool,
+    gradient_hessian: Any, loss: Any, n_classes: int = 1, max_iter: int = 50,
+) -> tuple[Vector, Vector]:
+    """Newton on the intercept(s) and the free features, the rest fixed.
+
+    ``gradient_hessian(eta)`` returns the loss's ``(G, Hfun)``: ``G`` the
+    derivative with respect to ``eta`` (``(n,)`` or ``(n, K)``) and
+    ``Hfun(C)`` the Hessian of ``eta -> loss`` restricted to the span of
+    ``C`` (``(m K, m K)``). Returns the change of these coordinates,
+    ``(m, K)`` with row 0 the intercept when fitted, and the new ``eta``.
+    Newton converges quadratically on this small smooth problem, so the
+    constraints of the dual hold to rounding afterwards; it stops when the
+    gradient is exactly 0 or no longer shrinks.
+    """
+    cols = []
+    if fit_intercept:
+        cols.append(np.ones((eta.shape[0], 1)))
+    if free_idx.size:
+        block = X[:, free_idx]
+        cols.append(block.toarray() if sp.issparse(block) else np.asarray(block, dtype=np.float64))
+    if not cols:
+        return np.zeros((0, n_classes)), eta
+    C = np.hstack(cols)
+    m = C.shape[1]
+    total = np.zeros((m, n_classes))
+    current = loss(eta)
+    previous_norm = np.inf
+    for _ in range(max_iter):
+        G, hessian = gradient_hessian(eta)
+        grad = (C.T @ G.reshape(eta.shape[0], n_classes)).ravel()
+        grad_norm = float(np.max(np.abs(grad)))
+        if grad_norm == 0.0 or grad_norm >= previous_norm:
+            break  # exact, or rounding has stopped further progress
+        previous_norm = grad_norm
+        step = -scipy.linalg.lstsq(hessian(C), grad, check_finite=False)[0]
+        decrease = -float(grad @ step)
+        if not decrease > 0:
+            break
+        delta = step.reshape(m, n_classes)
+        if decrease <= 1e-10 * abs(current):
+            # Too small a change to see in the loss: Newton's region of
+            # quadratic convergence, where the full step is safe.
+            candidate = eta + (C @ delta).reshape(eta.shape)
+            value = loss(candidate)
+        else:
+            t, accepted = 1.0, False
+            for _ in range(40):
+                candidate = eta + (C @ (t * delta)).reshape(eta.shape)
+                value = loss(candidate)
+                if value <= current - 1e-4 * t * decrease:
+                    accepted = True
+                    break
+                t *= 0.5
+            if not accepted:
+                break
+            delta = t * delta
+        total += delta
+        eta, current = candidate, value
+    return total, eta

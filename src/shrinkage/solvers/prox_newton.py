@@ -1,0 +1,485 @@
+"""Proximal Newton (IRLS) for L1 / L2 / Elastic-Net logistic regression.
+
+Minimises, with weights ``omega_i = s_i / sum s`` and ``eta = X w + b``::
+
+    sum_i omega_i loss_i(eta_i) + sum_j l1_j |w_j| + l2_j / 2 w_j^2,  lower <= w <= upper
+
+for the binary logistic loss (labels -1/+1) and the multinomial (softmax)
+loss. Each outer iteration (glmnet's and skglm's scheme):
+
+1. makes the intercept and the free unpenalised features optimal for the
+   rest (a few Newton steps on those coordinates) and computes the duality
+   gap (:mod:`._logistic_gap`); stops when ``gap <= tol * P_null``, with
+   ``P_null`` the loss of the intercept-only model (``log 2`` without an
+   intercept and balanced classes): ``tol`` is relative, as scikit-learn's
+   ``||y||^2 / n`` scale for the quadratic loss;
+2. builds the quadratic model of the loss at ``eta``: weights
+   ``h = omega p (1 - p)`` and working residual ``(y01 - p) / (p (1 - p))``;
+3. runs compiled coordinate-descent epochs on it (``_kernels/cd_weighted``)
+   over a working set of features, until an epoch lowers the model by less
+   than a fraction of the gap;
+4. backtracks along the resulting direction until the true objective has
+   decreased enough (Armijo's rule on ``F + pen``), which makes every step a
+   descent step however poor the quadratic model is.
+
+The multinomial loss is solved class by class (glmnet's "ungrouped"
+scheme): for class ``k``, the other classes fixed, the loss's Hessian in
+``eta_k`` is diagonal, ``omega P_k (1 - P_k)``, and steps 2-4 apply as for
+the binary loss. The "grouped" penalty (a Euclidean norm over each
+feature's row of coefficients) has its own solver (:mod:`.group_cd`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.special import expit, softmax
+
+from .._kernels.cd_dense import correlations_dense
+from .._kernels.cd_sparse import correlations_sparse
+from .._kernels.cd_weighted import (
+    weighted_sq_norms_dense,
+    weighted_sq_norms_sparse,
+    wls_epochs_dense,
+    wls_epochs_sparse,
+)
+from .._kernels.gap import duality_gap
+from ..penalties import PenaltyArrays
+from ._logistic_gap import (
+    binary_gap,
+    binary_loss,
+    free_features,
+    multinomial_gap,
+    multinomial_loss,
+    polish_free,
+)
+from .base import lower_penalty, warn_not_converged
+
+Vector = NDArray[np.float64]
+
+_INNER_FRACTION = 0.1  # solve each quadratic model to this fraction of the outer gap
+_INNER_CHECK_EVERY = 5  # epochs between two gaps of the quadratic model
+_MAX_INNER_EPOCHS = 1000
+_MIN_WORKING_SET = 10
+_CURVATURE_FLOOR = 1e-12  # p (1 - p) below this is held here: the step stays finite
+_ARMIJO = 1e-4
+_MAX_BACKTRACKS = 50
+
+
+@dataclass(frozen=True, eq=False)
+class LogisticSolution:
+    """The result of one logistic solve, with its duality gap.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,) or (n_features, n_classes)
+    intercept : float or ndarray of shape (n_classes,)
+    certificate : float
+        The duality gap at ``(coef, intercept)``.
+    certificate_kind : str
+        ``"duality_gap"``.
+    tol : float
+        The absolute tolerance the gap was compared with.
+    primal : float
+        The objective at ``(coef, intercept)``.
+    n_iter : int
+        Outer (Newton) iterations.
+    n_epochs : int
+        Coordinate-descent epochs, summed over the outer iterations.
+    converged : bool
+    """
+
+    coef: Vector
+    intercept: Any
+    certificate: float
+    certificate_kind: str
+    tol: float
+    primal: float
+    n_iter: int
+    n_epochs: int
+    converged: bool
+
+
+class StoredX:
+    """X as the kernels read it: Fortran-ordered dense, or canonical CSC."""
+
+    def __init__(self, X: Any) -> None:
+        if sp.issparse(X):
+            A = sp.csc_matrix(X)
+            if not A.has_canonical_format:
+                A = A.copy()
+                A.sum_duplicates()
+            self.X: Any = A
+            self.sparse = True
+            sq = np.asarray(A.multiply(A).sum(axis=0), dtype=np.float64).ravel()
+        else:
+            self.X = np.asfortranarray(X)
+            self.sparse = False
+            sq = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
+        self.n_rows, self.n_features = self.X.shape
+        self.max_norm = float(np.sqrt(sq.max(initial=0.0)))
+
+    def matvec(self, w: Vector) -> Vector:
+        return np.asarray(self.X @ w, dtype=np.float64)
+
+    def correlations(self, v: Vector, idx: NDArray[np.int64]) -> Vector:
+        """``X[:, idx]' v``."""
+        out = np.empty(idx.shape[0])
+        if self.sparse:
+            A = self.X
+            zeros = np.zeros(self.n_features)
+            correlations_sparse(A.data, A.indices, A.indptr, zeros, v, v, idx, out)
+        else:
+            correlations_dense(self.X, v, idx, out)
+        return out
+
+    def sq_norms(self, h: Vector, idx: NDArray[np.int64]) -> Vector:
+        out = np.empty(idx.shape[0])
+        if self.sparse:
+            A = self.X
+            weighted_sq_norms_sparse(A.data, A.indices, A.indptr, h, idx, out)
+        else:
+            weighted_sq_norms_dense(self.X, h, idx, out)
+        return out
+
+    def epochs(
+        self, w: Vector, r: Vector, h: Vector, hdiag: Vector, pen: PenaltyArrays,
+        ws: NDArray[np.int64], n_epochs: int, fit_intercept: bool, h_sum: float,
+    ) -> tuple[float, float]:
+        if self.sparse:
+            A = self.X
+            return wls_epochs_sparse(  # type: ignore[no-any-return]
+                A.data, A.indices, A.indptr, w, r, h, hdiag, pen.l1, pen.l2, pen.lower,
+                pen.upper, ws, n_epochs, fit_intercept, h_sum,
+            )
+        return wls_epochs_dense(  # type: ignore[no-any-return]
+            self.X, w, r, h, hdiag, pen.l1, pen.l2, pen.lower, pen.upper, ws, n_epochs,
+            fit_intercept, h_sum,
+        )
+
+
+def normalised_weights(sample_weight: Any, n: int) -> Vector:
+    if sample_weight is None:
+        return np.full(n, 1.0 / n)
+    s = np.asarray(sample_weight, dtype=np.float64)
+    return s / s.sum()
+
+
+def working_set(
+    w: Vector, corr: Vector, pen: PenaltyArrays, col_norms: Vector, use: bool
+) -> NDArray[np.int64]:
+    """The support, the unpenalised features and those nearest their constraint.
+
+    ``corr = X' theta`` is minus the gradient; a zero feature can enter when
+    ``|corr_j|`` reaches ``l1_j`` (celer's priority, in units of the column
+    norm). At least twice the support, at least ``_MIN_WORKING_SET``.
+    """
+    p = w.shape[0]
+    support = (w != 0) | (pen.l1 == 0)
+    size = max(_MIN_WORKING_SET, 2 * int(np.count_nonzero(support)))
+    if not use or p <= size:
+        return np.arange(p, dtype=np.int64)
+    pull = np.maximum(np.where(pen.upper > 0, corr, 0.0), np.where(pen.lower < 0, -corr, 0.0))
+    score = (pen.l1 - pull) / np.maximum(col_norms, 1e-300)
+    score = np.where(support, -np.inf, score)
+    return np.sort(np.argpartition(score, size - 1)[:size]).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class ProxNewton:
+    """Certified proximal Newton for penalised logistic and multinomial losses.
+
+    Parameters
+    ----------
+    tol : float, default=1e-4
+        Stop when the duality gap is below ``tol`` times the intercept-only
+        model's loss.
+    max_iter : int, default=100
+        Outer iterations (Newton steps; for the multinomial loss, passes
+        over the classes).
+    working_set : bool, default=True
+        Restrict the inner coordinate descent to the most promising features.
+    """
+
+    tol: float = 1e-4
+    max_iter: int = 100
+    working_set: bool = True
+
+    # -- binary -------------------------------------------------------------
+    def solve(
+        self,
+        X: Any,
+        y: Vector,
+        penalty: Any,
+        *,
+        sample_weight: Any = None,
+        fit_intercept: bool = True,
+        coef_init: Vector | None = None,
+        intercept_init: float = 0.0,
+        warn: bool = True,
+    ) -> LogisticSolution:
+        """Minimise the penalised binary logistic loss; ``y`` holds -1 and +1."""
+        data = X if isinstance(X, StoredX) else StoredX(X)
+        pen = lower_penalty(penalty, data.n_features)
+        y = np.asarray(y, dtype=np.float64)
+        omega = normalised_weights(sample_weight, data.n_rows)
+        y01 = 0.5 * (y + 1.0)
+        w = _start(coef_init, pen, data.n_features)
+        b = float(intercept_init) if fit_intercept else 0.0
+        eta = data.matvec(w) + b
+        tol_abs = self.tol * _null_binary_loss(y01, omega, fit_intercept)
+        free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
+        col_norms = _column_norms(data)
+
+        def loss(e: Vector) -> float:
+            return binary_loss(e, y, omega)
+
+        def grad_hess(e: Vector) -> tuple[Vector, Any]:
+            prob = expit(e)
+            curv = omega * prob * (1.0 - prob)
+            return omega * (prob - y01), lambda C: C.T @ (curv[:, None] * C)
+
+        epochs = 0
+        n_iter = 0
+        while True:
+            w, b, eta = _polish(data, eta, w, b, free_idx, fit_intercept, grad_hess, loss, 1)
+            gap, primal, corr = binary_gap(data.X, y, omega, eta, w, pen, data.max_norm)
+            if gap <= tol_abs or n_iter >= self.max_iter:
+                break
+            n_iter += 1
+            prob = expit(eta)
+            curv = np.maximum(prob * (1.0 - prob), _CURVATURE_FLOOR)
+            h = omega * curv
+            r = (y01 - prob) / curv
+            ws = working_set(w, corr, pen, col_norms, self.working_set)
+            w, b, eta, used = _newton_step(
+                data, w, b, eta, h, r, pen, ws, fit_intercept, gap, loss,
+                -omega * (y01 - prob),
+            )
+            epochs += used
+        return _finish(
+            LogisticSolution(
+                coef=w, intercept=b, certificate=float(gap), certificate_kind="duality_gap",
+                tol=tol_abs, primal=float(primal), n_iter=n_iter, n_epochs=epochs,
+                converged=bool(gap <= tol_abs),
+            ),
+            warn, self.max_iter,
+        )
+
+    # -- multinomial --------------------------------------------------------
+    def solve_multinomial(
+        self,
+        X: Any,
+        labels: NDArray[np.int64],
+        n_classes: int,
+        penalty: Any,
+        *,
+        sample_weight: Any = None,
+        fit_intercept: bool = True,
+        coef_init: Vector | None = None,
+        intercept_init: Vector | None = None,
+        warn: bool = True,
+    ) -> LogisticSolution:
+        """Minimise the penalised softmax loss; ``labels`` are ``0 .. n_classes - 1``.
+
+        The penalty applies to every coefficient ``W_jk`` with feature
+        ``j``'s weights (glmnet's "ungrouped" multinomial, scikit-learn's).
+        """
+        data = X if isinstance(X, StoredX) else StoredX(X)
+        pen = lower_penalty(penalty, data.n_features)
+        labels = np.asarray(labels, dtype=np.int64)
+        K = int(n_classes)
+        omega = normalised_weights(sample_weight, data.n_rows)
+        Y = np.zeros((data.n_rows, K))
+        Y[np.arange(data.n_rows), labels] = 1.0
+        p = data.n_features
+        W = np.zeros((p, K)) if coef_init is None else np.clip(
+            np.array(coef_init, dtype=np.float64).reshape(p, K), pen.lower[:, None],
+            pen.upper[:, None],
+        )
+        b = np.zeros(K) if intercept_init is None or not fit_intercept else np.array(
+            intercept_init, dtype=np.float64
+        )
+        eta = np.column_stack([data.matvec(W[:, k]) for k in range(K)]) + b
+        tol_abs = self.tol * _null_multinomial_loss(Y, omega, fit_intercept)
+        free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
+        col_norms = _column_norms(data)
+
+        def loss(e: Vector) -> float:
+            return multinomial_loss(e, labels, omega)
+
+        def grad_hess(e: Vector) -> tuple[Vector, Any]:
+            P = softmax(e, axis=1)
+
+            def hessian(C: Vector) -> Vector:
+                # d^2 / d eta_ik d eta_il = omega_i (P_ik delta_kl - P_ik P_il)
+                m = C.shape[1]
+                H = np.einsum("ia,ib,ik,kl->akbl", C, C * omega[:, None], P, np.eye(K),
+                              optimize=True)
+                H -= np.einsum("ia,ib,ik,il->akbl", C, C * omega[:, None], P, P, optimize=True)
+                return H.reshape(m * K, m * K)
+
+            return omega[:, None] * (P - Y), hessian
+
+        epochs = 0
+        n_iter = 0
+        while True:
+            W, b, eta = _polish(data, eta, W, b, free_idx, fit_intercept, grad_hess, loss, K)
+            gap, primal, corr = multinomial_gap(
+                data.X, Y, labels, omega, eta, W, pen, data.max_norm
+            )
+            if gap <= tol_abs or n_iter >= self.max_iter:
+                break
+            n_iter += 1
+            for k in range(K):
+                P = softmax(eta, axis=1)
+                curv = np.maximum(P[:, k] * (1.0 - P[:, k]), _CURVATURE_FLOOR)
+                h = omega * curv
+                r = (Y[:, k] - P[:, k]) / curv
+                ws = working_set(W[:, k], corr[:, k], pen, col_norms, self.working_set)
+
+                def class_loss(e_k: Vector, k: int = k, base: Vector = eta) -> float:
+                    full = base.copy()
+                    full[:, k] = e_k
+                    return loss(full)
+
+                wk, bk, eta_k, used = _newton_step(
+                    data, W[:, k].copy(), float(b[k]), eta[:, k].copy(), h, r, pen, ws,
+                    fit_intercept, gap / K, class_loss, omega * (P[:, k] - Y[:, k]),
+                )
+                W[:, k], b[k], eta[:, k] = wk, bk, eta_k
+                epochs += used
+        return _finish(
+            LogisticSolution(
+                coef=W, intercept=b, certificate=float(gap), certificate_kind="duality_gap",
+                tol=tol_abs, primal=float(primal), n_iter=n_iter, n_epochs=epochs,
+                converged=bool(gap <= tol_abs),
+            ),
+            warn, self.max_iter,
+        )
+
+
+def _start(coef_init: Vector | None, pen: PenaltyArrays, p: int) -> Vector:
+    if coef_init is None:
+        return np.zeros(p)
+    w = np.array(coef_init, dtype=np.float64).ravel()
+    if w.shape[0] != p:
+        raise ValueError(f"coef_init has {w.shape[0]} entries; X has {p} features.")
+    return np.clip(w, pen.lower, pen.upper)
+
+
+def _column_norms(data: StoredX) -> Vector:
+    if data.sparse:
+        sq = np.asarray(data.X.multiply(data.X).sum(axis=0)).ravel()
+    else:
+        sq = np.einsum("ij,ij->j", data.X, data.X, dtype=np.float64)
+    return np.sqrt(sq)
+
+
+def _null_binary_loss(y01: Vector, omega: Vector, fit_intercept: bool) -> float:
+    """The loss of the best constant model (``log 2`` without an intercept)."""
+    if not fit_intercept:
+        return float(np.log(2.0))
+    share = float(np.clip(np.dot(omega, y01), 0.0, 1.0))
+    entropy = -sum(q * np.log(q) for q in (share, 1.0 - share) if q > 0)
+    return float(max(entropy, np.finfo(np.float64).tiny))
+
+
+def _null_multinomial_loss(Y: Vector, omega: Vector, fit_intercept: bool) -> float:
+    if not fit_intercept:
+        return float(np.log(Y.shape[1]))
+    shares = omega @ Y
+    shares = shares[shares > 0]
+    return float(max(-np.sum(shares * np.log(shares)), np.finfo(np.float64).tiny))
+
+
+def _polish(
+    data: StoredX, eta: Vector, w: Vector, b: Any, free_idx: NDArray[np.int64],
+    fit_intercept: bool, grad_hess: Any, loss: Any, n_classes: int,
+) -> tuple[Vector, Any, Vector]:
+    """Recompute ``eta`` exactly, then make the unpenalised coordinates optimal."""
+    W = w.reshape(data.n_features, n_classes)
+    eta = np.column_stack([data.matvec(W[:, k]) for k in range(n_classes)]) + b
+    eta = eta.ravel() if n_classes == 1 else eta
+    if not fit_intercept and free_idx.size == 0:
+        return w, b, eta
+    delta, eta = polish_free(
+        data.X, eta, free_idx, fit_intercept, grad_hess, loss, n_classes=n_classes
+    )
+    w = w.copy()
+    W = w.reshape(data.n_features, n_classes)
+    offset = 0
+    if fit_intercept:
+        b = float(b + delta[0, 0]) if n_classes == 1 else b + delta[0]
+        offset = 1
+    W[free_idx] += delta[offset:]
+    return w, b, eta
+
+
+def _newton_step(
+    data: StoredX, w: Vector, b: float, eta: Vector, h: Vector, r: Vector,
+    pen: PenaltyArrays, ws: NDArray[np.int64], fit_intercept: bool, gap: float,
+    loss: Any, raw_grad: Vector,
+) -> tuple[Vector, float, Vector, int]:
+    """Solve the weighted least-squares model on ``ws``, then line-search it."""
+    hdiag = data.sq_norms(h, ws)
+    h_sum = float(h.sum())
+    w_new = w.copy()
+    r_new = r.copy()
+    db = 0.0
+    used = 0
+    target = _INNER_FRACTION * gap
+    while used < _MAX_INNER_EPOCHS:
+        n_epochs = 1 if used == 0 else _INNER_CHECK_EVERY
+        decrease, change = data.epochs(
+            w_new, r_new, h, hdiag, pen, ws, n_epochs, fit_intercept, h_sum
+        )
+        db += change
+        used += n_epochs
+        # An epoch's decrease says little about how far the model's optimum
+        # is when CD crawls along correlated features: only its gap does.
+        if decrease == 0.0 or _model_gap(data, h, r_new, eta + r, w_new, pen, ws) <= target:
+            break
+    # The model's residual moved from r to r_new: eta moved by r - r_new.
+    d_eta = r - r_new
+    d_w = w_new - w
+    pen_old = pen.value(w)
+    slope = float(np.dot(raw_grad, d_eta)) + pen.value(w_new) - pen_old
+    current = loss(eta) + pen_old
+    t = 1.0
+    for _ in range(_MAX_BACKTRACKS):
+        w_try = w + t * d_w if t < 1.0 else w_new
+        w_try = np.clip(w_try, pen.lower, pen.upper)
+        eta_try = eta + t * d_eta
+        value = loss(eta_try) + pen.value(w_try)
+        if value <= current + _ARMIJO * t * min(slope, 0.0):
+            return w_try, b + t * db, eta_try, used
+        t *= 0.5
+    return w, b, eta, used  # no decrease found: keep the point (rounding level)
+
+
+def _model_gap(
+    data: StoredX, h: Vector, r: Vector, z: Vector, w: Vector, pen: PenaltyArrays,
+    ws: NDArray[np.int64],
+) -> float:
+    """Duality gap of the quadratic model ``1/2 sum h (z - X w - b)^2 + pen(w)`` on ``ws``.
+
+    With ``sqrt(h)`` folded into the rows it is a least-squares problem with
+    ``n = 1``, whose gap ``_kernels.gap.duality_gap`` computes; the intercept
+    was updated last, so ``sum h r = 0`` (its dual constraint) holds.
+    """
+    root = np.sqrt(h)
+    corr = data.correlations(h * r, ws)
+    gap = duality_gap(root * z, root * r, root * r, corr, w, pen.l1, pen.l2, pen.lower,
+                      pen.upper, ws, 1.0, 0.0)[0]
+    return max(float(gap), 0.0)
+
+
+def _finish(solution: LogisticSolution, warn: bool, max_iter: int) -> LogisticSolution:
+    if warn and not solution.converged:
+        warn_not_converged("Proximal Newton", solution, max_iter)  # type: ignore[arg-type]
+    return solution
