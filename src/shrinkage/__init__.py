@@ -5,8 +5,8 @@ their answer with a duality gap, and the penalties as plain data.
 """
 
 from . import datafits, model_selection, penalties, solvers
-from .linear_model import ElasticNet, Lasso, Ridge
-from .model_selection import ElasticNetCV, LassoCV, LassoIC, RidgeCV
+from .linear_model import ElasticNet, Lasso, LogisticRegression, Ridge
+from .model_selection import ElasticNetCV, LassoCV, LassoIC, LogisticRegressionCV, RidgeCV
 from .path import Path, regularization_path
 from .penalties import L1, L2, norm
 
@@ -18,6 +18,8 @@ __all__ = [
     "Lasso",
     "LassoCV",
     "LassoIC",
+    "LogisticRegression",
+    "LogisticRegressionCV",
     "Path",
     "Ridge",
     "RidgeCV",

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, logsumexp
 
 from .penalties import PenaltyArrays
+from .solvers.group_cd import GroupCD
 from .solvers.prox_newton import LogisticSolution, ProxNewton, StoredX
 
 Vector = NDArray[np.float64]
@@ -160,8 +161,21 @@ def solve_logistic(
     coef_init: Vector | None = None,
     intercept_init: Any = None,
     warn: bool = True,
+    grouped: bool = False,
 ) -> LogisticSolution:
-    """One certified solve on the fitted scale (``pen``'s bounds already scaled)."""
+    """One certified solve on the fitted scale (``pen``'s bounds already scaled).
+
+    ``grouped`` applies the multinomial penalty to each feature's row of
+    coefficients (glmnet's ``type.multinomial = "grouped"``, solved by
+    :class:`~shrinkage.solvers.group_cd.GroupCD`, ``max_iter`` its epochs);
+    it changes nothing for two classes.
+    """
+    if grouped and not problem.binary:
+        return GroupCD(tol=tol, max_iter=max_iter).solve(
+            problem.data, problem.labels, problem.n_classes, pen,
+            sample_weight=problem.sample_weight, fit_intercept=problem.fit_intercept,
+            coef_init=coef_init, intercept_init=intercept_init, warn=warn,
+        )
     solver = ProxNewton(tol=tol, max_iter=max_iter)
     if problem.binary:
         return solver.solve(
@@ -211,11 +225,13 @@ def logistic_gradient(problem: LogisticProblem, coef: Vector, intercept: Any) ->
 
 
 def logistic_alpha_max(
-    problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution | None = None
+    problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution | None = None,
+    grouped: bool = False,
 ) -> float:
     """Smallest alpha at which every penalised coefficient is zero (``unit`` at alpha=1).
 
-    For a multinomial model the largest over classes (ungrouped penalty).
+    For a multinomial model the largest over classes (ungrouped penalty);
+    ``grouped``, the Euclidean norm of each feature's gradient row.
     A pure L2 penalty (``unit.l1 == 0``) never zeroes a model: glmnet's
     convention is then applied by the caller (the grid of l1_ratio=1e-3).
     """
@@ -223,8 +239,11 @@ def logistic_alpha_max(
         base = unpenalised_logistic_fit(problem, unit)
     grad = logistic_gradient(problem, base.coef, base.intercept)
     grads = grad[:, None] if grad.ndim == 1 else grad
-    need = np.max(np.column_stack([unit.zero_threshold(grads[:, k])
-                                   for k in range(grads.shape[1])]), axis=1)
+    if grouped and not problem.binary:
+        need = np.linalg.norm(grads, axis=1)
+    else:
+        need = np.max(np.column_stack([unit.zero_threshold(grads[:, k])
+                                       for k in range(grads.shape[1])]), axis=1)
     penalised = unit.l1 > 0
     if not penalised.any():
         return 0.0

@@ -101,8 +101,34 @@ def log1pexp(t: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.logaddexp(0.0, t)
 
 
+def _weighted_sq_norms(X: Any, sample_weight: ArrayLike | None) -> NDArray[np.float64]:
+    """``sum_i s_i x_ij^2 / sum s`` for every column."""
+    s = _normalised_weights(sample_weight, X.shape[0])
+    sq = X.multiply(X) if hasattr(X, "multiply") else np.asarray(X) ** 2
+    return np.asarray(safe_sparse_dot(sq.T, s), dtype=np.float64).ravel()
+
+
+class _LinearPredictorLoss:
+    """Values and gradients in ``w`` from those in the linear predictor ``X w``."""
+
+    def value_eta(self, y: ArrayLike, eta: ArrayLike) -> float:
+        raise NotImplementedError
+
+    def raw_grad(self, y: ArrayLike, eta: ArrayLike) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def value(self, X: Any, y: ArrayLike, w: ArrayLike) -> float:
+        """The loss at ``w`` (``(n_features,)``, or ``(n_features, K)`` for softmax)."""
+        return self.value_eta(y, safe_sparse_dot(X, np.asarray(w, dtype=np.float64)))
+
+    def gradient(self, X: Any, y: ArrayLike, w: ArrayLike) -> NDArray[np.float64]:
+        """``X' raw_grad(y, X w)``, shaped as ``w``."""
+        eta = safe_sparse_dot(X, np.asarray(w, dtype=np.float64))
+        return np.asarray(safe_sparse_dot(X.T, self.raw_grad(y, eta)), dtype=np.float64)
+
+
 @dataclass(frozen=True, eq=False)
-class Logistic:
+class Logistic(_LinearPredictorLoss):
     """Binary logistic loss ``sum_i s_i log(1 + exp(-y_i x_i'w)) / sum_i s_i``.
 
     Labels ``y`` are ``-1`` and ``+1``. Derivatives are with respect to the
@@ -139,24 +165,13 @@ class Logistic:
         p = expit(eta)
         return _normalised_weights(self.sample_weight, y.shape[0]) * p * (1.0 - p)
 
-    def value(self, X: Any, y: ArrayLike, w: ArrayLike) -> float:
-        """The loss at ``w``."""
-        return self.value_eta(y, safe_sparse_dot(X, np.asarray(w, dtype=np.float64)))
-
-    def gradient(self, X: Any, y: ArrayLike, w: ArrayLike) -> NDArray[np.float64]:
-        """``X' raw_grad(y, X w)``."""
-        eta = safe_sparse_dot(X, np.asarray(w, dtype=np.float64))
-        return np.asarray(safe_sparse_dot(X.T, self.raw_grad(y, eta)), dtype=np.float64)
-
     def lipschitz(self, X: Any) -> NDArray[np.float64]:
         """Per-coordinate Lipschitz constants ``sum_i s_i x_ij^2 / (4 sum s)``."""
-        s = _normalised_weights(self.sample_weight, X.shape[0])
-        sq = X.multiply(X) if hasattr(X, "multiply") else np.asarray(X) ** 2
-        return np.asarray(safe_sparse_dot(sq.T, s), dtype=np.float64).ravel() / 4.0
+        return _weighted_sq_norms(X, self.sample_weight) / 4.0
 
 
 @dataclass(frozen=True, eq=False)
-class Multinomial:
+class Multinomial(_LinearPredictorLoss):
     """Softmax cross-entropy ``sum_i s_i (logsumexp(eta_i) - eta_{i, y_i}) / sum s``.
 
     Labels ``y`` are integers ``0 .. K-1``; coefficients ``W`` have shape
@@ -202,16 +217,6 @@ class Multinomial:
         P = self.probabilities(eta)
         return s[:, None] * P * (1.0 - P)
 
-    def value(self, X: Any, y: ArrayLike, W: ArrayLike) -> float:
-        return self.value_eta(y, safe_sparse_dot(X, np.asarray(W, dtype=np.float64)))
-
-    def gradient(self, X: Any, y: ArrayLike, W: ArrayLike) -> NDArray[np.float64]:
-        """``X' raw_grad``, shape ``(n_features, K)``."""
-        eta = safe_sparse_dot(X, np.asarray(W, dtype=np.float64))
-        return np.asarray(safe_sparse_dot(X.T, self.raw_grad(y, eta)), dtype=np.float64)
-
     def lipschitz(self, X: Any) -> NDArray[np.float64]:
         """Per-feature bound ``sum_i s_i x_ij^2 / (2 sum s)`` (Böhning's bound)."""
-        s = _normalised_weights(self.sample_weight, X.shape[0])
-        sq = X.multiply(X) if hasattr(X, "multiply") else np.asarray(X) ** 2
-        return np.asarray(safe_sparse_dot(sq.T, s), dtype=np.float64).ravel() / 2.0
+        return _weighted_sq_norms(X, self.sample_weight) / 2.0

@@ -7,6 +7,9 @@ plots consume. The objective at each alpha is the one of
 
     1 / (2 n) * sum_i s_i (y_i - x_i'w - b)^2
         + alpha * sum_j f_j (l1_ratio |w_j| + (1 - l1_ratio) / 2 w_j^2)
+
+or, with ``loss="logistic"``, :class:`shrinkage.LogisticRegression`'s
+(the loop lives in :mod:`shrinkage._logistic_path`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit, softmax
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_array, check_X_y
@@ -47,9 +51,10 @@ class Path:
     ----------
     alphas : ndarray of shape (n_alphas,)
         The grid, decreasing.
-    coefs : ndarray of shape (n_features, n_alphas)
-        Coefficients on the original scale of X, one column per alpha.
-    intercepts : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas) or (n_features, n_classes, n_alphas)
+        Coefficients on the original scale of X, one column per alpha; the
+        second shape for a multinomial path.
+    intercepts : ndarray of shape (n_alphas,) or (n_classes, n_alphas)
     dual_gaps : ndarray of shape (n_alphas,)
         Duality gap (the certificate) of each solve, on the fitted scale.
     tols : ndarray of shape (n_alphas,)
@@ -57,10 +62,11 @@ class Path:
     n_iter : ndarray of shape (n_alphas,)
         Epochs (or 1 for a direct ridge solve) at each alpha.
     df : ndarray of shape (n_alphas,)
-        Number of nonzero coefficients at each alpha.
+        Number of nonzero coefficients at each alpha (multinomial: features
+        nonzero in any class).
     deviance : ndarray of shape (n_alphas,)
-        Weighted residual sum of squares on the training data
-        (weights normalised to sum to n).
+        Weighted residual sum of squares on the training data (logistic:
+        ``2 * sum_i s_i loss_i``), weights normalised to sum to n.
     null_deviance : float
         The same for the model without penalised features (the intercept
         and unpenalised features only).
@@ -72,6 +78,10 @@ class Path:
         Column names when X was a DataFrame or names were given.
     relaxed_coefs, relaxed_intercepts : ndarray or None
         With ``relax=True``: unpenalised refits on each alpha's support.
+    loss : {"squared", "logistic"}
+    classes : ndarray or None
+        The class labels of a logistic path (``coefs`` model the second
+        class against the first when there are two).
     """
 
     alphas: Vector
@@ -92,6 +102,8 @@ class Path:
     relaxed_intercepts: Vector | None = None
     x_scale: Vector | None = None
     options: dict[str, Any] = field(default_factory=dict, repr=False)
+    loss: str = "squared"
+    classes: NDArray[Any] | None = None
 
     # -- summaries --------------------------------------------------------
     @property
@@ -122,11 +134,14 @@ class Path:
         earlier between the two grid points has grown more); features that
         never enter are left out. Use :meth:`names` to read them.
         """
-        nonzero = self.coefs != 0
+        magnitude = np.abs(self.coefs)
+        if magnitude.ndim == 3:  # multinomial: a feature's largest class
+            magnitude = magnitude.max(axis=1)
+        nonzero = magnitude != 0
         entered = nonzero.any(axis=1)
         first = np.where(entered, np.argmax(nonzero, axis=1), self.n_alphas)
         scale = np.ones(self.n_features) if self.x_scale is None else self.x_scale
-        size = np.abs(self.coefs[np.arange(self.n_features), np.minimum(first, self.n_alphas - 1)])
+        size = magnitude[np.arange(self.n_features), np.minimum(first, self.n_alphas - 1)]
         order = np.lexsort((-size * scale, first))
         return order[entered[order]].astype(np.int64)
 
@@ -153,6 +168,8 @@ class Path:
         frequencies) replaces ``n``, and RSS is rescaled to weights that sum
         to it, so weight 2 is the same as the sample twice.
         """
+        if self.loss != "squared":
+            raise ValueError("information_criterion is defined for loss='squared' paths only.")
         if criterion not in ("aic", "bic"):
             raise ValueError(f"criterion must be 'aic' or 'bic', got {criterion!r}.")
         if not (isinstance(noise_variance, Real) and noise_variance > 0):
@@ -188,12 +205,12 @@ class Path:
         t = (a[left] - alpha) / (a[left] - a[right])
         return left, right, float(t)
 
-    def _mix(self, alpha: float, gamma: float) -> tuple[Vector, float]:
+    def _mix(self, alpha: float, gamma: float) -> tuple[Vector, Any]:
         if not (isinstance(gamma, Real) and 0.0 <= gamma <= 1.0):
             raise ValueError(f"gamma must lie in [0, 1] (1 is the penalised fit), got {gamma!r}.")
         left, right, t = self._weights(alpha)
-        coef = (1 - t) * self.coefs[:, left] + t * self.coefs[:, right]
-        intercept = (1 - t) * self.intercepts[left] + t * self.intercepts[right]
+        coef = (1 - t) * self.coefs[..., left] + t * self.coefs[..., right]
+        intercept = (1 - t) * self.intercepts[..., left] + t * self.intercepts[..., right]
         if gamma < 1.0:
             if self.relaxed_coefs is None or self.relaxed_intercepts is None:
                 raise ValueError("gamma < 1 needs a relaxed path: regularization_path(relax=True).")
@@ -201,7 +218,8 @@ class Path:
             ri = (1 - t) * self.relaxed_intercepts[left] + t * self.relaxed_intercepts[right]
             coef = gamma * coef + (1 - gamma) * rc
             intercept = gamma * intercept + (1 - gamma) * ri
-        return coef, float(intercept)
+        # A multinomial path has one intercept per class.
+        return coef, intercept if np.ndim(intercept) else float(intercept)
 
     def coef_at(
         self,
@@ -213,7 +231,7 @@ class Path:
         y: Any = None,
         sample_weight: Any = None,
     ) -> Vector:
-        """Coefficients at any ``alpha``.
+        """Coefficients at any ``alpha``: ``(n_features,)``, or ``(n_features, n_classes)``.
 
         By default the two neighbouring grid solutions are interpolated
         linearly in alpha. For the Lasso this is exact wherever no feature
@@ -232,13 +250,13 @@ class Path:
     def intercept_at(
         self, alpha: float, *, gamma: float = 1.0, exact: bool = False,
         X: Any = None, y: Any = None, sample_weight: Any = None,
-    ) -> float:
-        """The intercept at ``alpha``; see :meth:`coef_at`."""
+    ) -> Any:
+        """The intercept at ``alpha`` (one per class when multinomial); see :meth:`coef_at`."""
         return self._at(alpha, gamma, exact, X, y, sample_weight)[1]
 
     def _at(
         self, alpha: float, gamma: float, exact: bool, X: Any, y: Any, sample_weight: Any
-    ) -> tuple[Vector, float]:
+    ) -> tuple[Vector, Any]:
         if not exact:
             return self._mix(alpha, gamma)
         if X is None or y is None:
@@ -251,33 +269,57 @@ class Path:
             raise ValueError(f"alpha must be a number > 0, got {alpha!r}.")
         options = dict(self.options)
         refit = regularization_path(
-            X, y, alphas=[float(alpha)], sample_weight=sample_weight,
+            X, y, alphas=[float(alpha)], sample_weight=sample_weight, loss=self.loss,
             l1_ratio=self.l1_ratio, fit_intercept=self.fit_intercept, **options,
         )
-        return refit.coefs[:, 0], float(refit.intercepts[0])
+        intercept = refit.intercepts[..., 0]
+        return refit.coefs[..., 0], intercept if intercept.ndim else float(intercept)
 
     def predict(self, X: Any, alpha: float | ArrayLike | None = None, *, gamma: float = 1.0):
         """Predictions at ``alpha`` (interpolated as in :meth:`coef_at`).
 
         ``alpha=None`` predicts at every grid alpha, giving
         ``(n_samples, n_alphas)``; a scalar gives ``(n_samples,)``; an array
-        of alphas gives ``(n_samples, len(alpha))``.
+        of alphas gives ``(n_samples, len(alpha))``. For a logistic path
+        these are linear predictors (log-odds of the second class), and a
+        multinomial path inserts the class axis: ``(n_samples, n_classes,
+        ...)``; :meth:`predict_proba` gives probabilities.
         """
         X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32])
         if X.shape[1] != self.n_features:
             raise ValueError(
                 f"X has {X.shape[1]} features but the path was fitted on {self.n_features}."
             )
-        if alpha is None:
-            if gamma != 1.0:
-                return self.predict(X, self.alphas, gamma=gamma)
-            return safe_sparse_dot(X, self.coefs, dense_output=True) + self.intercepts
-        if np.ndim(alpha) == 0:
-            coef, intercept = self._mix(float(alpha), gamma)  # type: ignore[arg-type]
-            return safe_sparse_dot(X, coef, dense_output=True) + intercept
-        pairs = [self._mix(float(a), gamma) for a in np.asarray(alpha, dtype=np.float64)]
-        coefs = np.column_stack([c for c, _ in pairs])
-        return safe_sparse_dot(X, coefs, dense_output=True) + np.array([b for _, b in pairs])
+        if alpha is None and gamma == 1.0:
+            coefs, intercepts = self.coefs, self.intercepts
+        elif alpha is None or np.ndim(alpha) > 0:
+            grid = self.alphas if alpha is None else np.asarray(alpha, dtype=np.float64)
+            pairs = [self._mix(float(a), gamma) for a in grid]
+            coefs = np.stack([c for c, _ in pairs], axis=-1)
+            intercepts = np.stack([np.asarray(b) for _, b in pairs], axis=-1)
+        else:
+            coefs, intercepts = self._mix(float(alpha), gamma)  # type: ignore[arg-type]
+        flat = coefs.reshape(coefs.shape[0], -1)
+        eta = safe_sparse_dot(X, flat, dense_output=True).reshape(X.shape[:1] + coefs.shape[1:])
+        return eta + intercepts
+
+    def predict_proba(self, X: Any, alpha: float | ArrayLike | None = None):
+        """Class probabilities of a logistic path at ``alpha``.
+
+        ``(n_samples, n_classes)`` for a scalar alpha, with a last axis of
+        alphas for ``alpha=None`` (every grid alpha) or an array; columns
+        follow :attr:`classes`, and each row sums to 1.
+        """
+        if self.loss != "logistic":
+            raise ValueError(
+                "predict_proba needs a classification path: "
+                "regularization_path(X, y, loss='logistic')."
+            )
+        eta = self.predict(X, alpha)
+        if self.coefs.ndim == 2:  # binary: eta is the log-odds of classes[1]
+            p1 = expit(eta)
+            return np.stack([1.0 - p1, p1], axis=1)
+        return softmax(eta, axis=1)
 
 
 def check_alphas(alphas: ArrayLike) -> Vector:
@@ -440,7 +482,7 @@ def regularization_path(
     l1_ratio: float = 1.0,
     alphas: ArrayLike | None = None,
     n_alphas: int = 100,
-    eps: float = 1e-3,
+    eps: float | None = None,
     fit_intercept: bool = True,
     sample_weight: ArrayLike | None = None,
     penalty_factor: ArrayLike | None = None,
@@ -452,6 +494,7 @@ def regularization_path(
     max_iter: int = 1000,
     relax: bool = False,
     feature_names: ArrayLike | None = None,
+    loss: str = "squared",
 ) -> Path:
     """Fit the Elastic-Net (Lasso, ridge) at every alpha of a grid.
 
@@ -460,6 +503,7 @@ def regularization_path(
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data; never modified. Sparse X stays sparse.
     y : array-like of shape (n_samples,)
+        The target; class labels of any type for ``loss="logistic"``.
     l1_ratio : float, default=1.0
         1 is the Lasso, 0 ridge (then every alpha comes from one SVD of
         dense X), in between the Elastic-Net.
@@ -468,16 +512,26 @@ def regularization_path(
         ``n_alphas`` values log-spaced from ``alpha_max`` (all penalised
         coefficients zero) down to ``eps * alpha_max``.
     n_alphas : int, default=100
-    eps : float, default=1e-3
-        ``alpha_min / alpha_max`` of the default grid, in (0, 1).
+    eps : float, optional
+        ``alpha_min / alpha_max`` of the default grid, in (0, 1). Default
+        1e-3; for ``loss="logistic"`` with more features than samples 1e-2
+        (glmnet's choice: separable classes make the far end costly and
+        uninformative).
     fit_intercept, sample_weight, penalty_factor, lower_bounds, upper_bounds,
     positive, standardize, tol, max_iter
-        As in :class:`shrinkage.ElasticNet`; ``tol`` applies at every alpha.
+        As in :class:`shrinkage.ElasticNet` (:class:`shrinkage.LogisticRegression`
+        for the logistic loss, where ``max_iter`` counts Newton steps);
+        ``tol`` applies at every alpha.
     relax : bool, default=False
         Also refit each alpha's support without penalty (glmnet's relaxed
-        lasso); mix with ``Path.coef_at(alpha, gamma=...)``.
+        lasso); mix with ``Path.coef_at(alpha, gamma=...)``. Squared loss only.
     feature_names : sequence of str, optional
         Defaults to a DataFrame's column names.
+    loss : {"squared", "logistic"}, default="squared"
+        ``"logistic"`` fits :class:`shrinkage.LogisticRegression`'s objective
+        along the grid: binary for two classes (``coefs`` of shape
+        ``(n_features, n_alphas)``), multinomial for more
+        (``(n_features, n_classes, n_alphas)``).
 
     Returns
     -------
@@ -495,11 +549,12 @@ def regularization_path(
     >>> bool(path.converged.all())
     True
     """
+    if loss not in ("squared", "logistic"):
+        raise ValueError(f"loss must be 'squared' or 'logistic', got {loss!r}.")
     l1_ratio = check_l1_ratio(l1_ratio)
-    n_alphas, eps = check_grid_size(n_alphas, eps)
+    n_alphas, _ = check_grid_size(n_alphas, 1e-3 if eps is None else eps)
     grid = None if alphas is None else check_alphas(alphas)
     names = feature_names_of(X, feature_names, np.shape(X)[1] if np.ndim(X) == 2 else -1)
-    X, y, sw = validate_regression_data(X, y, sample_weight)
     for name, value in (("fit_intercept", fit_intercept), ("positive", positive),
                         ("standardize", standardize), ("relax", relax)):
         if not isinstance(value, bool | np.bool_):
@@ -508,6 +563,22 @@ def regularization_path(
         raise ValueError(f"tol must be a number >= 0, got {tol!r}.")
     if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
         raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}.")
+    if loss == "logistic":
+        if relax:
+            raise ValueError("relax=True is for loss='squared' paths only; drop relax.")
+        from ._logistic_path import logistic_regularization_path
+
+        return logistic_regularization_path(
+            X, y, l1_ratio=l1_ratio, alphas=grid, n_alphas=n_alphas, eps=eps,
+            fit_intercept=bool(fit_intercept), sample_weight=sample_weight,
+            feature_names=names, options={
+                "penalty_factor": penalty_factor, "lower_bounds": lower_bounds,
+                "upper_bounds": upper_bounds, "positive": positive,
+                "standardize": standardize, "tol": float(tol), "max_iter": int(max_iter),
+            },
+        )
+    eps = 1e-3 if eps is None else float(eps)
+    X, y, sw = validate_regression_data(X, y, sample_weight)
     problem = center_problem(X, y, sw, fit_intercept=fit_intercept, standardize=standardize)
     options = {
         "penalty_factor": penalty_factor, "lower_bounds": lower_bounds,

@@ -3,6 +3,7 @@
 from ._cv_path import CVResult, cross_validate_path
 from ._enet_cv import ElasticNetCV, LassoCV
 from ._ic import LassoIC
+from ._logistic_cv import LogisticRegressionCV
 from ._ridge_cv import RidgeCV
 from ._selection import choose, standard_error
 
@@ -11,6 +12,7 @@ __all__ = [
     "ElasticNetCV",
     "LassoCV",
     "LassoIC",
+    "LogisticRegressionCV",
     "RidgeCV",
     "choose",
     "cross_validate_path",

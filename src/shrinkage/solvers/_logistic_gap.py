@@ -53,6 +53,10 @@ def multinomial_loss(eta: Vector, labels: NDArray[np.int64], omega: Vector) -> f
 
 
 def _rmatvec(X: Any, v: Vector) -> Vector:
+    """``X' v``; a ``StoredX`` (anything with ``rmatvec``) may reuse its last product."""
+    rmatvec = getattr(X, "rmatvec", None)
+    if rmatvec is not None:
+        return np.asarray(rmatvec(v), dtype=np.float64)
     return np.asarray(X.T @ v, dtype=np.float64)
 
 

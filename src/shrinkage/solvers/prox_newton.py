@@ -39,8 +39,9 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.special import expit, softmax
 
-from .._kernels.cd_dense import correlations_dense
-from .._kernels.cd_sparse import correlations_sparse
+from .._kernels.anderson import anderson_candidate
+from .._kernels.cd_dense import correlations_dense, subtract_columns_dense
+from .._kernels.cd_sparse import correlations_sparse, subtract_columns_sparse
 from .._kernels.cd_weighted import (
     weighted_sq_norms_dense,
     weighted_sq_norms_sparse,
@@ -66,6 +67,9 @@ _INNER_CHECK_EVERY = 5  # epochs between two gaps of the quadratic model
 _MAX_INNER_EPOCHS = 1000
 _MIN_WORKING_SET = 10
 _CURVATURE_FLOOR = 1e-12  # p (1 - p) below this is held here: the step stays finite
+_ANDERSON = True  # Anderson extrapolation of the inner CD iterates
+_ANDERSON_K = 5
+_BOUND_SNAP = 1e-12
 _ARMIJO = 1e-4
 _MAX_BACKTRACKS = 50
 
@@ -121,10 +125,55 @@ class StoredX:
             self.sparse = False
             sq = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
         self.n_rows, self.n_features = self.X.shape
+        self.col_norms = np.sqrt(sq)
+        self._last_rmatvec: tuple[Vector, Vector] | None = None
         self.max_norm = float(np.sqrt(sq.max(initial=0.0)))
 
     def matvec(self, w: Vector) -> Vector:
-        return np.asarray(self.X @ w, dtype=np.float64)
+        """``X w``, summing the columns of the nonzero ``w_j`` only when ``w`` is sparse."""
+        w = np.asarray(w, dtype=np.float64)
+        nz = np.flatnonzero(w)
+        if 4 * nz.size > self.n_features:
+            return np.asarray(self.X @ w, dtype=np.float64)
+        out = np.zeros(self.n_rows)
+        if nz.size:
+            minus = -w[nz]
+            if self.sparse:
+                A = self.X
+                subtract_columns_sparse(A.data, A.indices, A.indptr, self._zeros_p, out,
+                                        nz, minus, out)
+            else:
+                subtract_columns_dense(self.X, nz, minus, out)
+        return out
+
+    def subtract(self, idx: NDArray[np.int64], delta: Vector, r: Vector) -> None:
+        """``r -= X[:, idx] @ delta`` in place."""
+        if self.sparse:
+            A = self.X
+            subtract_columns_sparse(A.data, A.indices, A.indptr, self._zeros_p, r, idx,
+                                    delta, r)
+        else:
+            subtract_columns_dense(self.X, idx, delta, r)
+
+    def rmatvec(self, v: Vector) -> Vector:
+        """``X' v`` (``(n,)`` or ``(n, K)``), reusing the last product for the same ``v``.
+
+        A warm-started solve begins at the point where the previous one
+        (the previous alpha of a path) ended, whose gap needed the same
+        ``X' theta``: this product over every feature is the largest cost
+        of an outer iteration when ``p >> n``. The copy (not a view) is
+        compared bit for bit, so a hit returns exactly what recomputing would.
+        """
+        last = self._last_rmatvec
+        if last is not None and last[0].shape == v.shape and np.array_equal(last[0], v):
+            return last[1].copy()
+        out = np.asarray(self.X.T @ v, dtype=np.float64)
+        self._last_rmatvec = (np.array(v, dtype=np.float64), out.copy())
+        return out
+
+    @property
+    def _zeros_p(self) -> Vector:
+        return np.zeros(self.n_features)
 
     def correlations(self, v: Vector, idx: NDArray[np.int64]) -> Vector:
         """``X[:, idx]' v``."""
@@ -152,11 +201,11 @@ class StoredX:
     ) -> tuple[float, float]:
         if self.sparse:
             A = self.X
-            return wls_epochs_sparse(  # type: ignore[no-any-return]
+            return wls_epochs_sparse(  # type: ignore[no-any-return, unused-ignore]
                 A.data, A.indices, A.indptr, w, r, h, hdiag, pen.l1, pen.l2, pen.lower,
                 pen.upper, ws, n_epochs, fit_intercept, h_sum,
             )
-        return wls_epochs_dense(  # type: ignore[no-any-return]
+        return wls_epochs_dense(  # type: ignore[no-any-return, unused-ignore]
             self.X, w, r, h, hdiag, pen.l1, pen.l2, pen.lower, pen.upper, ws, n_epochs,
             fit_intercept, h_sum,
         )
@@ -230,7 +279,7 @@ class ProxNewton:
         y01 = 0.5 * (y + 1.0)
         w = _start(coef_init, pen, data.n_features)
         b = float(intercept_init) if fit_intercept else 0.0
-        eta = data.matvec(w) + b
+        eta = np.empty(0)  # _polish computes X w + b before anything reads it
         tol_abs = self.tol * _null_binary_loss(y01, omega, fit_intercept)
         free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
         col_norms = _column_norms(data)
@@ -247,7 +296,7 @@ class ProxNewton:
         n_iter = 0
         while True:
             w, b, eta = _polish(data, eta, w, b, free_idx, fit_intercept, grad_hess, loss, 1)
-            gap, primal, corr = binary_gap(data.X, y, omega, eta, w, pen, data.max_norm)
+            gap, primal, corr = binary_gap(data, y, omega, eta, w, pen, data.max_norm)
             if gap <= tol_abs or n_iter >= self.max_iter:
                 break
             n_iter += 1
@@ -258,7 +307,7 @@ class ProxNewton:
             ws = working_set(w, corr, pen, col_norms, self.working_set)
             w, b, eta, used = _newton_step(
                 data, w, b, eta, h, r, pen, ws, fit_intercept, gap, loss,
-                -omega * (y01 - prob),
+                -omega * (y01 - prob), anderson=True,
             )
             epochs += used
         return _finish(
@@ -304,7 +353,7 @@ class ProxNewton:
         b = np.zeros(K) if intercept_init is None or not fit_intercept else np.array(
             intercept_init, dtype=np.float64
         )
-        eta = np.column_stack([data.matvec(W[:, k]) for k in range(K)]) + b
+        eta = np.empty(0)  # _polish computes X W + b before anything reads it
         tol_abs = self.tol * _null_multinomial_loss(Y, omega, fit_intercept)
         free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
         col_norms = _column_norms(data)
@@ -330,7 +379,7 @@ class ProxNewton:
         while True:
             W, b, eta = _polish(data, eta, W, b, free_idx, fit_intercept, grad_hess, loss, K)
             gap, primal, corr = multinomial_gap(
-                data.X, Y, labels, omega, eta, W, pen, data.max_norm
+                data, Y, labels, omega, eta, W, pen, data.max_norm
             )
             if gap <= tol_abs or n_iter >= self.max_iter:
                 break
@@ -373,11 +422,7 @@ def _start(coef_init: Vector | None, pen: PenaltyArrays, p: int) -> Vector:
 
 
 def _column_norms(data: StoredX) -> Vector:
-    if data.sparse:
-        sq = np.asarray(data.X.multiply(data.X).sum(axis=0)).ravel()
-    else:
-        sq = np.einsum("ij,ij->j", data.X, data.X, dtype=np.float64)
-    return np.sqrt(sq)
+    return data.col_norms
 
 
 def _null_binary_loss(y01: Vector, omega: Vector, fit_intercept: bool) -> float:
@@ -423,9 +468,13 @@ def _polish(
 def _newton_step(
     data: StoredX, w: Vector, b: float, eta: Vector, h: Vector, r: Vector,
     pen: PenaltyArrays, ws: NDArray[np.int64], fit_intercept: bool, gap: float,
-    loss: Any, raw_grad: Vector,
+    loss: Any, raw_grad: Vector, anderson: bool = False,
 ) -> tuple[Vector, float, Vector, int]:
-    """Solve the weighted least-squares model on ``ws``, then line-search it."""
+    """Solve the weighted least-squares model on ``ws``, then line-search it.
+
+    ``anderson`` extrapolates the CD iterates every ``_ANDERSON_K + 1``
+    epochs (binary loss only: the multinomial classes keep plain CD).
+    """
     hdiag = data.sq_norms(h, ws)
     h_sum = float(h.sum())
     w_new = w.copy()
@@ -433,13 +482,21 @@ def _newton_step(
     db = 0.0
     used = 0
     target = _INNER_FRACTION * gap
+    history = np.empty((_ANDERSON_K + 1, ws.shape[0])) if anderson and _ANDERSON else None
+    filled = 0
     while used < _MAX_INNER_EPOCHS:
-        n_epochs = 1 if used == 0 else _INNER_CHECK_EVERY
-        decrease, change = data.epochs(
-            w_new, r_new, h, hdiag, pen, ws, n_epochs, fit_intercept, h_sum
-        )
+        decrease, change = data.epochs(w_new, r_new, h, hdiag, pen, ws, 1, fit_intercept, h_sum)
         db += change
-        used += n_epochs
+        used += 1
+        if history is not None:
+            history[filled] = w_new[ws]
+            filled += 1
+            if filled == _ANDERSON_K + 1:
+                filled = 0
+                db += _extrapolate(data, w_new, r_new, h, h_sum, pen, ws, history,
+                                   fit_intercept)
+        if used % _INNER_CHECK_EVERY != 1:
+            continue  # the gap after the first epoch, then every _INNER_CHECK_EVERY
         # An epoch's decrease says little about how far the model's optimum
         # is when CD crawls along correlated features: only its gap does.
         if decrease == 0.0 or _model_gap(data, h, r_new, eta + r, w_new, pen, ws) <= target:
@@ -448,18 +505,60 @@ def _newton_step(
     d_eta = r - r_new
     d_w = w_new - w
     pen_old = pen.value(w)
-    slope = float(np.dot(raw_grad, d_eta)) + pen.value(w_new) - pen_old
+    pen_new = pen.value(w_new)  # finite: w_new is within its bounds, the clip keeps it
+    slope = float(np.dot(raw_grad, d_eta)) + pen_new - pen_old
     current = loss(eta) + pen_old
     t = 1.0
     for _ in range(_MAX_BACKTRACKS):
-        w_try = w + t * d_w if t < 1.0 else w_new
-        w_try = np.clip(w_try, pen.lower, pen.upper)
+        if t < 1.0:
+            w_try = np.clip(w + t * d_w, pen.lower, pen.upper)
+            pen_try = pen.value(w_try)
+        else:
+            w_try = np.clip(w_new, pen.lower, pen.upper)
+            pen_try = pen_new if np.isfinite(pen_new) else pen.value(w_try)
         eta_try = eta + t * d_eta
-        value = loss(eta_try) + pen.value(w_try)
+        value = loss(eta_try) + pen_try
         if value <= current + _ARMIJO * t * min(slope, 0.0):
             return w_try, b + t * db, eta_try, used
         t *= 0.5
     return w, b, eta, used  # no decrease found: keep the point (rounding level)
+
+
+def _extrapolate(
+    data: StoredX, w: Vector, r: Vector, h: Vector, h_sum: float, pen: PenaltyArrays,
+    ws: NDArray[np.int64], history: Vector, fit_intercept: bool,
+) -> float:
+    """Anderson extrapolation of the last CD iterates on ``ws``, kept if it lowers the model.
+
+    Updates ``w`` and ``r`` in place on success (the intercept re-made
+    optimal, so ``sum h r = 0`` still holds) and returns the intercept's change.
+    """
+    cand = np.empty(ws.shape[0])
+    lower, upper = pen.lower[ws], pen.upper[ws]
+    if not anderson_candidate(history, lower, upper, _BOUND_SNAP, cand):
+        return 0.0
+    cand = np.clip(cand, lower, upper)
+    current = w[ws]
+    delta = cand - current
+    if not np.any(delta) or not np.all(np.isfinite(cand)):
+        return 0.0
+    r_try = r.copy()
+    data.subtract(ws, delta, r_try)
+    step = float(np.dot(h, r_try)) / h_sum if fit_intercept and h_sum > 0.0 else 0.0
+    if step != 0.0:
+        r_try -= step
+    l1, l2 = pen.l1[ws], pen.l2[ws]
+
+    def model(res: Vector, v: Vector) -> float:
+        return 0.5 * float(np.dot(h, res * res)) + float(
+            np.dot(l1, np.abs(v)) + 0.5 * np.dot(l2, v * v)
+        )
+
+    if not model(r_try, cand) < model(r, current):
+        return 0.0
+    w[ws] = cand
+    r[:] = r_try
+    return step
 
 
 def _model_gap(

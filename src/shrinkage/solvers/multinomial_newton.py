@@ -1,0 +1,150 @@
+"""Proximal Newton for the penalised multinomial (softmax) loss.
+
+Each outer iteration:
+
+1. re-centres each penalised feature's row of coefficients: adding the
+   same ``c_j`` to every class of feature ``j`` moves every class's linear
+   predictor by the same ``c_j x_j`` and leaves the softmax loss unchanged,
+   so the best ``c_j`` minimises the penalty alone (a 1-D piecewise
+   quadratic, solved exactly). This is the direction along which the
+   over-parametrised model is flat but for the penalty, where coordinate
+   descent would crawl;
+2. makes the intercepts and free features optimal and computes the duality
+   gap (:func:`._logistic_gap.multinomial_gap`);
+3. solves the quadratic model with every sample's full K x K Hessian by
+   compiled coordinate descent over (feature, class) pairs of a working set
+   (``_kernels/cd_multinomial``), so the classes move together as in
+   Newton's method;
+4. backtracks along the direction until the objective decreases (Armijo).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import softmax
+
+from .._kernels.cd_multinomial import (
+    class_curvatures_dense,
+    class_curvatures_sparse,
+    multinomial_epochs_dense,
+    multinomial_epochs_sparse,
+)
+from ..penalties import PenaltyArrays
+
+Vector = NDArray[np.float64]
+
+_INNER_RELATIVE = 1e-3  # stop when an epoch lowers the model by this share of the total
+_MAX_INNER_EPOCHS = 200
+_ARMIJO = 1e-4
+_MAX_BACKTRACKS = 50
+
+
+def recentre_rows(W: Vector, pen: PenaltyArrays) -> Vector:
+    """Shift each penalised, unbounded row of ``W`` to the penalty's minimiser.
+
+    For row ``a = W_j`` the shift ``c`` minimises
+    ``sum_k l1_j |a_k - c| + l2_j / 2 (a_k - c)^2``; the minimiser is a
+    breakpoint ``a_k`` or the stationary point of one of the K + 1 pieces,
+    so evaluating the objective at those candidates is exact.
+    """
+    rows = np.flatnonzero(
+        ((pen.l1 > 0) | (pen.l2 > 0)) & np.isinf(pen.lower) & np.isinf(pen.upper)
+    )
+    if rows.size == 0 or W.shape[1] < 2:
+        return W
+    A = W[rows]
+    K = A.shape[1]
+    l1 = pen.l1[rows][:, None]
+    l2 = pen.l2[rows][:, None]
+    S = np.sort(A, axis=1)
+    below = np.arange(K + 1)[None, :]  # m classes below c on piece m
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stationary = (A.sum(axis=1, keepdims=True) - l1 * (2 * below - K) / l2) / K
+    lo = np.concatenate([np.full((A.shape[0], 1), -np.inf), S], axis=1)
+    hi = np.concatenate([S, np.full((A.shape[0], 1), np.inf)], axis=1)
+    stationary = np.clip(np.where(l2 > 0, stationary, S[:, :1]), lo, hi)
+    candidates = np.concatenate([S, stationary], axis=1)
+    diff = A[:, None, :] - candidates[:, :, None]
+    values = (l1[:, :, None] * np.abs(diff) + 0.5 * l2[:, :, None] * diff**2).sum(axis=2)
+    best = candidates[np.arange(A.shape[0]), np.argmin(values, axis=1)]
+    current = (l1 * np.abs(A) + 0.5 * l2 * A**2).sum(axis=1)
+    # Only move a row when that strictly lowers its penalty (no ulp drift).
+    shift = np.where(values.min(axis=1) < current, best, 0.0)
+    out = W.copy()
+    out[rows] -= shift[:, None]
+    return out
+
+
+def class_curvatures(data: Any, P: Vector, omega: Vector, ws: NDArray[np.int64]) -> Vector:
+    out = np.empty((ws.shape[0], P.shape[1]))
+    if data.sparse:
+        A = data.X
+        class_curvatures_sparse(A.data, A.indices, A.indptr, P, omega, ws, out)
+    else:
+        class_curvatures_dense(data.X, P, omega, ws, out)
+    return out
+
+
+def newton_direction(
+    data: Any, W: Vector, P: Vector, G: Vector, omega: Vector, pen: PenaltyArrays,
+    ws: NDArray[np.int64], fit_intercept: bool, tol_abs: float,
+) -> tuple[Vector, Vector, Vector, int]:
+    """Minimise the quadratic model on ``ws``; returns ``(W_model, db, D, epochs)``.
+
+    ``G`` is the loss's gradient in ``eta`` (``omega (P - Y)``); ``D`` the
+    displacement of ``eta`` the model's solution implies.
+    """
+    curv = class_curvatures(data, P, omega, ws)
+    W_model = np.array(W, dtype=np.float64, order="C")
+    U = np.array(G, dtype=np.float64, order="C")
+    D = np.zeros_like(U)
+    b_delta = np.zeros(P.shape[1])
+    total = 0.0
+    used = 0
+    while used < _MAX_INNER_EPOCHS:
+        if data.sparse:
+            A = data.X
+            decrease = multinomial_epochs_sparse(
+                A.data, A.indices, A.indptr, W_model, U, D, P, omega, curv, pen.l1, pen.l2,
+                pen.lower, pen.upper, ws, 1, fit_intercept, b_delta,
+            )
+        else:
+            decrease = multinomial_epochs_dense(
+                data.X, W_model, U, D, P, omega, curv, pen.l1, pen.l2, pen.lower,
+                pen.upper, ws, 1, fit_intercept, b_delta,
+            )
+        used += 1
+        total += decrease
+        # Coordinate descent's decrease shrinks geometrically: once an epoch
+        # adds a small share of what the model has gained, the rest is small
+        # too; below the solver's tolerance nothing more is worth gaining.
+        if decrease <= _INNER_RELATIVE * total or decrease <= 1e-3 * tol_abs:
+            break
+    return W_model, b_delta, D, used
+
+
+def line_search(
+    W: Vector, b: Vector, eta: Vector, W_model: Vector, b_delta: Vector, D: Vector,
+    G: Vector, pen_value: Any, loss: Any,
+) -> tuple[Vector, Vector, Vector, bool]:
+    """Armijo backtracking along the model's direction; ``False`` if none decreased."""
+    pen_old = pen_value(W)
+    slope = float(np.sum(G * D)) + pen_value(W_model) - pen_old
+    current = loss(eta) + pen_old
+    dW = W_model - W
+    t = 1.0
+    for _ in range(_MAX_BACKTRACKS):
+        W_try = W_model if t == 1.0 else W + t * dW
+        eta_try = eta + t * D
+        value = loss(eta_try) + pen_value(W_try)
+        if value <= current + _ARMIJO * t * min(slope, 0.0):
+            return W_try, b + t * b_delta, eta_try, True
+        t *= 0.5
+    return W, b, eta, False
+
+
+def multinomial_probabilities(eta: Vector) -> Vector:
+    return np.asarray(softmax(eta, axis=1), order="C")
