@@ -168,8 +168,20 @@ def test_dense_and_sparse_agree(kind):
         sp.csr_matrix(X), y, loss="logistic", standardize=True, **GRID, **TIGHT
     )
     np.testing.assert_allclose(sparse.alphas, dense.alphas)
-    np.testing.assert_allclose(sparse.coefs, dense.coefs, atol=1e-7)
-    np.testing.assert_allclose(sparse.intercepts, dense.intercepts, atol=1e-7)
+    # Dense X is solved on centred columns, sparse X as stored: at every
+    # alpha both are certified, so their objectives (on the standardised
+    # scale the gaps are measured on) differ by at most the sum of the gaps.
+    assert sparse.converged.all() and dense.converged.all()
+    scale = dense.x_scale
+    codes = np.unique(y, return_inverse=True)[1]
+    for k, alpha in enumerate(dense.alphas):
+        f = [
+            _objective(X / scale, codes, path.coefs[..., k] * (scale if path.coefs.ndim == 2
+                       else scale[:, None]), path.intercepts[..., k], alpha, 1.0)
+            for path in (dense, sparse)
+        ]
+        assert abs(f[0] - f[1]) <= dense.dual_gaps[k] + sparse.dual_gaps[k] + 1e-14
+    np.testing.assert_allclose(sparse.predict(X), dense.predict(X), atol=1e-4)
 
 
 def test_string_labels_give_the_numeric_path():

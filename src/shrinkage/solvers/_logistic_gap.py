@@ -41,6 +41,20 @@ def free_features(pen: PenaltyArrays) -> NDArray[np.bool_]:
     return (pen.l1 == 0) & (pen.l2 == 0) & np.isinf(pen.lower) & np.isinf(pen.upper)
 
 
+# The gap is a difference of sums of order log(2) (the weights sum to 1):
+# below this it measures rounding, not suboptimality.
+GAP_FLOOR = 64 * float(np.finfo(np.float64).eps)
+
+
+def gap_tolerance(tol: float, null_loss: float) -> float:
+    """The absolute tolerance of the gap: ``tol`` times the null loss, floored.
+
+    With extreme weights the intercept-only loss can be 1e-19, far below
+    what the gap, computed in floating point, can resolve.
+    """
+    return max(float(tol) * null_loss, GAP_FLOOR)
+
+
 def binary_loss(eta: Vector, y: Vector, omega: Vector) -> float:
     """``sum_i omega_i log(1 + exp(-y_i eta_i))``."""
     return float(np.dot(omega, np.logaddexp(0.0, -y * eta)))

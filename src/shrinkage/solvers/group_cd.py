@@ -31,7 +31,13 @@ from scipy.special import softmax
 
 from .._kernels.cd_group import group_epochs_dense, group_epochs_sparse, softmax_rows
 from ..penalties import PenaltyArrays
-from ._logistic_gap import free_features, multinomial_gap, multinomial_loss, polish_free
+from ._logistic_gap import (
+    free_features,
+    gap_tolerance,
+    multinomial_gap,
+    multinomial_loss,
+    polish_free,
+)
 from .base import lower_penalty, warn_not_converged
 from .prox_newton import (
     LogisticSolution,
@@ -104,10 +110,16 @@ class GroupCD:
         b = np.zeros(K)
         if fit_intercept and intercept_init is not None:
             b = np.array(intercept_init, dtype=np.float64).reshape(K)
+        mean = np.zeros(p)
+        if fit_intercept:
+            # Centred columns decouple the intercept from the features (see
+            # _logistic_data); b is the centred model's intercept inside.
+            data, mean = data.centred(omega)
+            b = b + mean @ W
         everything = np.arange(p, dtype=np.int64)
         curv = 0.5 * data.sq_norms(omega, everything)
         omega_sum = float(omega.sum())
-        tol_abs = self.tol * _null_multinomial_loss(Y, omega, fit_intercept)
+        tol_abs = gap_tolerance(self.tol, _null_multinomial_loss(Y, omega, fit_intercept))
         free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
         l1, l2 = np.ascontiguousarray(pen.l1), np.ascontiguousarray(pen.l2)
 
@@ -137,6 +149,7 @@ class GroupCD:
         # the free rows are defined up to one; report the centred one (the
         # penalised rows of a minimiser are centred already).
         if fit_intercept:
+            b = b - mean @ W
             b = b - b.mean()
         W[free_idx] -= W[free_idx].mean(axis=1, keepdims=True)
         solution = LogisticSolution(

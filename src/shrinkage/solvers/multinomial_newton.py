@@ -33,6 +33,7 @@ from .._kernels.cd_multinomial import (
     multinomial_epochs_sparse,
 )
 from ..penalties import PenaltyArrays
+from ._logistic_gap import free_features, gap_tolerance, multinomial_gap, multinomial_loss
 
 Vector = NDArray[np.float64]
 
@@ -148,3 +149,88 @@ def line_search(
 
 def multinomial_probabilities(eta: Vector) -> Vector:
     return np.asarray(softmax(eta, axis=1), order="C")
+
+
+def solve_multinomial_newton(
+    data: Any,
+    labels: NDArray[np.int64],
+    n_classes: int,
+    pen: PenaltyArrays,
+    *,
+    omega: Vector,
+    fit_intercept: bool,
+    coef_init: Vector | None,
+    intercept_init: Vector | None,
+    tol: float,
+    max_iter: int,
+    use_working_set: bool,
+) -> Any:
+    """The outer loop (see the module docstring); returns a ``LogisticSolution``.
+
+    ``data`` is a :class:`~._logistic_data.StoredX`; with an intercept the
+    solve runs on its centred copy and the intercepts are mapped back.
+    """
+    from .prox_newton import LogisticSolution, _null_multinomial_loss, _polish, working_set
+
+    K = n_classes
+    n, p = data.n_rows, data.n_features
+    Y = np.zeros((n, K))
+    Y[np.arange(n), labels] = 1.0
+    W = np.zeros((p, K))
+    if coef_init is not None:
+        W = np.clip(np.array(coef_init, dtype=np.float64).reshape(p, K),
+                    pen.lower[:, None], pen.upper[:, None])
+    b = np.zeros(K)
+    mean = np.zeros(p)
+    if fit_intercept:
+        if intercept_init is not None:
+            b = np.array(intercept_init, dtype=np.float64).reshape(K)
+        data, mean = data.centred(omega)
+        b = b + mean @ W
+    tol_abs = gap_tolerance(tol, _null_multinomial_loss(Y, omega, fit_intercept))
+    free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
+
+    def loss(e: Vector) -> float:
+        return multinomial_loss(e, labels, omega)
+
+    def pen_value(M: Vector) -> float:
+        return float(sum(pen.value(M[:, k]) for k in range(K)))
+
+    def grad_hess(e: Vector) -> tuple[Vector, Any]:
+        P = softmax(e, axis=1)
+
+        def hessian(C: Vector) -> Vector:
+            # d^2 / d eta_ik d eta_il = omega_i (P_ik delta_kl - P_ik P_il)
+            m = C.shape[1]
+            Cw = C * omega[:, None]
+            H = np.einsum("ia,ib,ik,kl->akbl", C, Cw, P, np.eye(K), optimize=True)
+            H -= np.einsum("ia,ib,ik,il->akbl", C, Cw, P, P, optimize=True)
+            return np.asarray(H.reshape(m * K, m * K))
+
+        return omega[:, None] * (P - Y), hessian
+
+    eta = np.empty(0)
+    epochs = 0
+    n_iter = 0
+    while True:
+        W = recentre_rows(W, pen)
+        W, b, eta = _polish(data, eta, W, b, free_idx, fit_intercept, grad_hess, loss, K)
+        gap, primal, corr = multinomial_gap(data, Y, labels, omega, eta, W, pen, data.max_norm)
+        if gap <= tol_abs or n_iter >= max_iter:
+            break
+        n_iter += 1
+        P = multinomial_probabilities(eta)
+        G = omega[:, None] * (P - Y)
+        # A feature enters the working set by its largest pull over the classes.
+        ws = working_set(np.abs(W).max(axis=1), np.abs(corr).max(axis=1), pen,
+                         data.col_norms, use_working_set)
+        W_model, b_delta, D, used = newton_direction(
+            data, W, P, G, omega, pen, ws, fit_intercept, tol_abs
+        )
+        epochs += used
+        W, b, eta, _ = line_search(W, b, eta, W_model, b_delta, D, G, pen_value, loss)
+    return LogisticSolution(
+        coef=W, intercept=b - mean @ W, certificate=float(gap), certificate_kind="duality_gap",
+        tol=tol_abs, primal=float(primal), n_iter=n_iter, n_epochs=epochs,
+        converged=bool(gap <= tol_abs),
+    )

@@ -35,37 +35,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.special import expit, softmax
+from scipy.special import expit
 
 from .._kernels.anderson import anderson_candidate
-from .._kernels.cd_dense import correlations_dense, subtract_columns_dense
-from .._kernels.cd_sparse import correlations_sparse, subtract_columns_sparse
-from .._kernels.cd_weighted import (
-    weighted_sq_norms_dense,
-    weighted_sq_norms_sparse,
-    wls_epochs_dense,
-    wls_epochs_sparse,
-)
 from .._kernels.gap import duality_gap
 from ..penalties import PenaltyArrays
+from ._logistic_data import StoredX, normalised_weights, working_set
 from ._logistic_gap import (
     binary_gap,
     binary_loss,
     free_features,
-    multinomial_gap,
-    multinomial_loss,
+    gap_tolerance,
     polish_free,
 )
 from .base import lower_penalty, warn_not_converged
+
+__all__ = ["LogisticSolution", "ProxNewton", "StoredX", "normalised_weights", "working_set"]
 
 Vector = NDArray[np.float64]
 
 _INNER_FRACTION = 0.1  # solve each quadratic model to this fraction of the outer gap
 _INNER_CHECK_EVERY = 5  # epochs between two gaps of the quadratic model
 _MAX_INNER_EPOCHS = 1000
-_MIN_WORKING_SET = 10
 _CURVATURE_FLOOR = 1e-12  # p (1 - p) below this is held here: the step stays finite
 _ANDERSON = True  # Anderson extrapolation of the inner CD iterates
 _ANDERSON_K = 5
@@ -106,136 +98,6 @@ class LogisticSolution:
     n_iter: int
     n_epochs: int
     converged: bool
-
-
-class StoredX:
-    """X as the kernels read it: Fortran-ordered dense, or canonical CSC."""
-
-    def __init__(self, X: Any) -> None:
-        if sp.issparse(X):
-            A = sp.csc_matrix(X)
-            if not A.has_canonical_format:
-                A = A.copy()
-                A.sum_duplicates()
-            self.X: Any = A
-            self.sparse = True
-            sq = np.asarray(A.multiply(A).sum(axis=0), dtype=np.float64).ravel()
-        else:
-            self.X = np.asfortranarray(X)
-            self.sparse = False
-            sq = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
-        self.n_rows, self.n_features = self.X.shape
-        self.col_norms = np.sqrt(sq)
-        self._last_rmatvec: tuple[Vector, Vector] | None = None
-        self.max_norm = float(np.sqrt(sq.max(initial=0.0)))
-
-    def matvec(self, w: Vector) -> Vector:
-        """``X w``, summing the columns of the nonzero ``w_j`` only when ``w`` is sparse."""
-        w = np.asarray(w, dtype=np.float64)
-        nz = np.flatnonzero(w)
-        if 4 * nz.size > self.n_features:
-            return np.asarray(self.X @ w, dtype=np.float64)
-        out = np.zeros(self.n_rows)
-        if nz.size:
-            minus = -w[nz]
-            if self.sparse:
-                A = self.X
-                subtract_columns_sparse(A.data, A.indices, A.indptr, self._zeros_p, out,
-                                        nz, minus, out)
-            else:
-                subtract_columns_dense(self.X, nz, minus, out)
-        return out
-
-    def subtract(self, idx: NDArray[np.int64], delta: Vector, r: Vector) -> None:
-        """``r -= X[:, idx] @ delta`` in place."""
-        if self.sparse:
-            A = self.X
-            subtract_columns_sparse(A.data, A.indices, A.indptr, self._zeros_p, r, idx,
-                                    delta, r)
-        else:
-            subtract_columns_dense(self.X, idx, delta, r)
-
-    def rmatvec(self, v: Vector) -> Vector:
-        """``X' v`` (``(n,)`` or ``(n, K)``), reusing the last product for the same ``v``.
-
-        A warm-started solve begins at the point where the previous one
-        (the previous alpha of a path) ended, whose gap needed the same
-        ``X' theta``: this product over every feature is the largest cost
-        of an outer iteration when ``p >> n``. The copy (not a view) is
-        compared bit for bit, so a hit returns exactly what recomputing would.
-        """
-        last = self._last_rmatvec
-        if last is not None and last[0].shape == v.shape and np.array_equal(last[0], v):
-            return last[1].copy()
-        out = np.asarray(self.X.T @ v, dtype=np.float64)
-        self._last_rmatvec = (np.array(v, dtype=np.float64), out.copy())
-        return out
-
-    @property
-    def _zeros_p(self) -> Vector:
-        return np.zeros(self.n_features)
-
-    def correlations(self, v: Vector, idx: NDArray[np.int64]) -> Vector:
-        """``X[:, idx]' v``."""
-        out = np.empty(idx.shape[0])
-        if self.sparse:
-            A = self.X
-            zeros = np.zeros(self.n_features)
-            correlations_sparse(A.data, A.indices, A.indptr, zeros, v, v, idx, out)
-        else:
-            correlations_dense(self.X, v, idx, out)
-        return out
-
-    def sq_norms(self, h: Vector, idx: NDArray[np.int64]) -> Vector:
-        out = np.empty(idx.shape[0])
-        if self.sparse:
-            A = self.X
-            weighted_sq_norms_sparse(A.data, A.indices, A.indptr, h, idx, out)
-        else:
-            weighted_sq_norms_dense(self.X, h, idx, out)
-        return out
-
-    def epochs(
-        self, w: Vector, r: Vector, h: Vector, hdiag: Vector, pen: PenaltyArrays,
-        ws: NDArray[np.int64], n_epochs: int, fit_intercept: bool, h_sum: float,
-    ) -> tuple[float, float]:
-        if self.sparse:
-            A = self.X
-            return wls_epochs_sparse(  # type: ignore[no-any-return, unused-ignore]
-                A.data, A.indices, A.indptr, w, r, h, hdiag, pen.l1, pen.l2, pen.lower,
-                pen.upper, ws, n_epochs, fit_intercept, h_sum,
-            )
-        return wls_epochs_dense(  # type: ignore[no-any-return, unused-ignore]
-            self.X, w, r, h, hdiag, pen.l1, pen.l2, pen.lower, pen.upper, ws, n_epochs,
-            fit_intercept, h_sum,
-        )
-
-
-def normalised_weights(sample_weight: Any, n: int) -> Vector:
-    if sample_weight is None:
-        return np.full(n, 1.0 / n)
-    s = np.asarray(sample_weight, dtype=np.float64)
-    return s / s.sum()
-
-
-def working_set(
-    w: Vector, corr: Vector, pen: PenaltyArrays, col_norms: Vector, use: bool
-) -> NDArray[np.int64]:
-    """The support, the unpenalised features and those nearest their constraint.
-
-    ``corr = X' theta`` is minus the gradient; a zero feature can enter when
-    ``|corr_j|`` reaches ``l1_j`` (celer's priority, in units of the column
-    norm). At least twice the support, at least ``_MIN_WORKING_SET``.
-    """
-    p = w.shape[0]
-    support = (w != 0) | (pen.l1 == 0)
-    size = max(_MIN_WORKING_SET, 2 * int(np.count_nonzero(support)))
-    if not use or p <= size:
-        return np.arange(p, dtype=np.int64)
-    pull = np.maximum(np.where(pen.upper > 0, corr, 0.0), np.where(pen.lower < 0, -corr, 0.0))
-    score = (pen.l1 - pull) / np.maximum(col_norms, 1e-300)
-    score = np.where(support, -np.inf, score)
-    return np.sort(np.argpartition(score, size - 1)[:size]).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -279,8 +141,13 @@ class ProxNewton:
         y01 = 0.5 * (y + 1.0)
         w = _start(coef_init, pen, data.n_features)
         b = float(intercept_init) if fit_intercept else 0.0
+        mean = np.zeros(data.n_features)
+        if fit_intercept:
+            # Solve on centred columns; b is the centred model's intercept.
+            data, mean = data.centred(omega)
+            b += float(mean @ w)
         eta = np.empty(0)  # _polish computes X w + b before anything reads it
-        tol_abs = self.tol * _null_binary_loss(y01, omega, fit_intercept)
+        tol_abs = gap_tolerance(self.tol, _null_binary_loss(y01, omega, fit_intercept))
         free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
         col_norms = _column_norms(data)
 
@@ -312,9 +179,9 @@ class ProxNewton:
             epochs += used
         return _finish(
             LogisticSolution(
-                coef=w, intercept=b, certificate=float(gap), certificate_kind="duality_gap",
-                tol=tol_abs, primal=float(primal), n_iter=n_iter, n_epochs=epochs,
-                converged=bool(gap <= tol_abs),
+                coef=w, intercept=b - float(mean @ w), certificate=float(gap),
+                certificate_kind="duality_gap", tol=tol_abs, primal=float(primal),
+                n_iter=n_iter, n_epochs=epochs, converged=bool(gap <= tol_abs),
             ),
             warn, self.max_iter,
         )
@@ -338,78 +205,17 @@ class ProxNewton:
         The penalty applies to every coefficient ``W_jk`` with feature
         ``j``'s weights (glmnet's "ungrouped" multinomial, scikit-learn's).
         """
+        from .multinomial_newton import solve_multinomial_newton
+
         data = X if isinstance(X, StoredX) else StoredX(X)
         pen = lower_penalty(penalty, data.n_features)
-        labels = np.asarray(labels, dtype=np.int64)
-        K = int(n_classes)
-        omega = normalised_weights(sample_weight, data.n_rows)
-        Y = np.zeros((data.n_rows, K))
-        Y[np.arange(data.n_rows), labels] = 1.0
-        p = data.n_features
-        W = np.zeros((p, K)) if coef_init is None else np.clip(
-            np.array(coef_init, dtype=np.float64).reshape(p, K), pen.lower[:, None],
-            pen.upper[:, None],
+        solution = solve_multinomial_newton(
+            data, np.asarray(labels, dtype=np.int64), int(n_classes), pen,
+            omega=normalised_weights(sample_weight, data.n_rows),
+            fit_intercept=fit_intercept, coef_init=coef_init, intercept_init=intercept_init,
+            tol=self.tol, max_iter=self.max_iter, use_working_set=self.working_set,
         )
-        b = np.zeros(K) if intercept_init is None or not fit_intercept else np.array(
-            intercept_init, dtype=np.float64
-        )
-        eta = np.empty(0)  # _polish computes X W + b before anything reads it
-        tol_abs = self.tol * _null_multinomial_loss(Y, omega, fit_intercept)
-        free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
-        col_norms = _column_norms(data)
-
-        def loss(e: Vector) -> float:
-            return multinomial_loss(e, labels, omega)
-
-        def grad_hess(e: Vector) -> tuple[Vector, Any]:
-            P = softmax(e, axis=1)
-
-            def hessian(C: Vector) -> Vector:
-                # d^2 / d eta_ik d eta_il = omega_i (P_ik delta_kl - P_ik P_il)
-                m = C.shape[1]
-                H = np.einsum("ia,ib,ik,kl->akbl", C, C * omega[:, None], P, np.eye(K),
-                              optimize=True)
-                H -= np.einsum("ia,ib,ik,il->akbl", C, C * omega[:, None], P, P, optimize=True)
-                return H.reshape(m * K, m * K)
-
-            return omega[:, None] * (P - Y), hessian
-
-        epochs = 0
-        n_iter = 0
-        while True:
-            W, b, eta = _polish(data, eta, W, b, free_idx, fit_intercept, grad_hess, loss, K)
-            gap, primal, corr = multinomial_gap(
-                data, Y, labels, omega, eta, W, pen, data.max_norm
-            )
-            if gap <= tol_abs or n_iter >= self.max_iter:
-                break
-            n_iter += 1
-            for k in range(K):
-                P = softmax(eta, axis=1)
-                curv = np.maximum(P[:, k] * (1.0 - P[:, k]), _CURVATURE_FLOOR)
-                h = omega * curv
-                r = (Y[:, k] - P[:, k]) / curv
-                ws = working_set(W[:, k], corr[:, k], pen, col_norms, self.working_set)
-
-                def class_loss(e_k: Vector, k: int = k, base: Vector = eta) -> float:
-                    full = base.copy()
-                    full[:, k] = e_k
-                    return loss(full)
-
-                wk, bk, eta_k, used = _newton_step(
-                    data, W[:, k].copy(), float(b[k]), eta[:, k].copy(), h, r, pen, ws,
-                    fit_intercept, gap / K, class_loss, omega * (P[:, k] - Y[:, k]),
-                )
-                W[:, k], b[k], eta[:, k] = wk, bk, eta_k
-                epochs += used
-        return _finish(
-            LogisticSolution(
-                coef=W, intercept=b, certificate=float(gap), certificate_kind="duality_gap",
-                tol=tol_abs, primal=float(primal), n_iter=n_iter, n_epochs=epochs,
-                converged=bool(gap <= tol_abs),
-            ),
-            warn, self.max_iter,
-        )
+        return _finish(solution, warn, self.max_iter)
 
 
 def _start(coef_init: Vector | None, pen: PenaltyArrays, p: int) -> Vector:
