@@ -46,13 +46,17 @@ def free_features(pen: PenaltyArrays) -> NDArray[np.bool_]:
 GAP_FLOOR = 64 * float(np.finfo(np.float64).eps)
 
 
-def gap_tolerance(tol: float, null_loss: float) -> float:
+def gap_tolerance(tol: float, null_loss: float, eta: Vector | None = None) -> float:
     """The absolute tolerance of the gap: ``tol`` times the null loss, floored.
 
     With extreme weights the intercept-only loss can be 1e-19, far below
-    what the gap, computed in floating point, can resolve.
+    what the gap, computed in floating point, can resolve: the primal and
+    dual sums carry rounding of about ``eps * max |eta|`` (the loss of a
+    sample grows like its linear predictor), so the floor is 64 ``eps``
+    times ``1 + max |eta|``.
     """
-    return max(float(tol) * null_loss, GAP_FLOOR)
+    scale = 1.0 if eta is None or eta.size == 0 else 1.0 + float(np.max(np.abs(eta)))
+    return max(float(tol) * null_loss, GAP_FLOOR * scale)
 
 
 def binary_loss(eta: Vector, y: Vector, omega: Vector) -> float:

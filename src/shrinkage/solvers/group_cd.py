@@ -119,7 +119,8 @@ class GroupCD:
         everything = np.arange(p, dtype=np.int64)
         curv = 0.5 * data.sq_norms(omega, everything)
         omega_sum = float(omega.sum())
-        tol_abs = gap_tolerance(self.tol, _null_multinomial_loss(Y, omega, fit_intercept))
+        null_loss = _null_multinomial_loss(Y, omega, fit_intercept)
+        tol_abs = gap_tolerance(self.tol, null_loss)
         free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
         l1, l2 = np.ascontiguousarray(pen.l1), np.ascontiguousarray(pen.l2)
 
@@ -132,6 +133,7 @@ class GroupCD:
             gap, primal, _ = multinomial_gap(
                 data.X, Y, labels, omega, eta, W, pen, data.max_norm, grouped=True
             )
+            tol_abs = gap_tolerance(self.tol, null_loss, eta)
             if gap <= tol_abs or epochs >= self.max_iter:
                 break
             P = np.empty_like(eta)

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import softmax
 
+from .._kernels.anderson import anderson_candidate
 from .._kernels.cd_multinomial import (
     class_curvatures_dense,
     class_curvatures_sparse,
@@ -33,33 +34,39 @@ from .._kernels.cd_multinomial import (
     multinomial_epochs_sparse,
 )
 from ..penalties import PenaltyArrays
-from ._logistic_gap import free_features, gap_tolerance, multinomial_gap, multinomial_loss
+from ._logistic_gap import gap_tolerance, multinomial_gap, multinomial_loss
 
 Vector = NDArray[np.float64]
 
 _INNER_RELATIVE = 1e-3  # stop when an epoch lowers the model by this share of the total
 _MAX_INNER_EPOCHS = 200
+_ANDERSON = True
+_ANDERSON_K = 5
 _ARMIJO = 1e-4
+_ROUNDING = 1e-13  # relative change of the objective below which Armijo sees only noise
 _MAX_BACKTRACKS = 50
 
 
 def recentre_rows(W: Vector, pen: PenaltyArrays) -> Vector:
-    """Shift each penalised, unbounded row of ``W`` to the penalty's minimiser.
+    """Shift each penalised row of ``W`` to the penalty's minimiser along ``1``.
 
     For row ``a = W_j`` the shift ``c`` minimises
-    ``sum_k l1_j |a_k - c| + l2_j / 2 (a_k - c)^2``; the minimiser is a
-    breakpoint ``a_k`` or the stationary point of one of the K + 1 pieces,
-    so evaluating the objective at those candidates is exact.
+    ``sum_k l1_j |a_k - c| + l2_j / 2 (a_k - c)^2`` subject to the bounds
+    staying satisfied (``lower_j <= a_k - c <= upper_j``, an interval of
+    ``c`` that contains 0). The minimiser is a breakpoint ``a_k``, the
+    stationary point of one of the K + 1 pieces, or an end of the interval,
+    each clipped into it, so evaluating the objective at those candidates
+    is exact.
     """
-    rows = np.flatnonzero(
-        ((pen.l1 > 0) | (pen.l2 > 0)) & np.isinf(pen.lower) & np.isinf(pen.upper)
-    )
+    rows = np.flatnonzero((pen.l1 > 0) | (pen.l2 > 0))
     if rows.size == 0 or W.shape[1] < 2:
         return W
     A = W[rows]
     K = A.shape[1]
     l1 = pen.l1[rows][:, None]
     l2 = pen.l2[rows][:, None]
+    c_lo = (A.max(axis=1) - pen.upper[rows])[:, None]  # a_k - c <= upper
+    c_hi = (A.min(axis=1) - pen.lower[rows])[:, None]  # a_k - c >= lower
     S = np.sort(A, axis=1)
     below = np.arange(K + 1)[None, :]  # m classes below c on piece m
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -67,7 +74,9 @@ def recentre_rows(W: Vector, pen: PenaltyArrays) -> Vector:
     lo = np.concatenate([np.full((A.shape[0], 1), -np.inf), S], axis=1)
     hi = np.concatenate([S, np.full((A.shape[0], 1), np.inf)], axis=1)
     stationary = np.clip(np.where(l2 > 0, stationary, S[:, :1]), lo, hi)
-    candidates = np.concatenate([S, stationary], axis=1)
+    ends = np.concatenate([c_lo, c_hi], axis=1)
+    ends = np.where(np.isfinite(ends), ends, 0.0)
+    candidates = np.clip(np.concatenate([S, stationary, ends], axis=1), c_lo, c_hi)
     diff = A[:, None, :] - candidates[:, :, None]
     values = (l1[:, :, None] * np.abs(diff) + 0.5 * l2[:, :, None] * diff**2).sum(axis=2)
     best = candidates[np.arange(A.shape[0]), np.argmin(values, axis=1)]
@@ -75,7 +84,7 @@ def recentre_rows(W: Vector, pen: PenaltyArrays) -> Vector:
     # Only move a row when that strictly lowers its penalty (no ulp drift).
     shift = np.where(values.min(axis=1) < current, best, 0.0)
     out = W.copy()
-    out[rows] -= shift[:, None]
+    out[rows] = np.clip(A - shift[:, None], pen.lower[rows, None], pen.upper[rows, None])
     return out
 
 
@@ -91,7 +100,7 @@ def class_curvatures(data: Any, P: Vector, omega: Vector, ws: NDArray[np.int64])
 
 def newton_direction(
     data: Any, W: Vector, P: Vector, G: Vector, omega: Vector, pen: PenaltyArrays,
-    ws: NDArray[np.int64], fit_intercept: bool, tol_abs: float,
+    ws: NDArray[np.int64], fit_intercept: bool,
 ) -> tuple[Vector, Vector, Vector, int]:
     """Minimise the quadratic model on ``ws``; returns ``(W_model, db, D, epochs)``.
 
@@ -105,6 +114,7 @@ def newton_direction(
     b_delta = np.zeros(P.shape[1])
     total = 0.0
     used = 0
+    accel = _Extrapolation(data, W_model, b_delta, pen, ws) if _ANDERSON else None
     while used < _MAX_INNER_EPOCHS:
         if data.sparse:
             A = data.X
@@ -119,12 +129,87 @@ def newton_direction(
             )
         used += 1
         total += decrease
+        if accel is not None and accel.record(W_model, b_delta):
+            accel.apply(W_model, b_delta, D, U, P, G, omega, pen)
         # Coordinate descent's decrease shrinks geometrically: once an epoch
         # adds a small share of what the model has gained, the rest is small
-        # too; below the solver's tolerance nothing more is worth gaining.
-        if decrease <= _INNER_RELATIVE * total or decrease <= 1e-3 * tol_abs:
+        # too. (Not "below the tolerance": the objective is second order in
+        # the coefficients' error, the gap first order, so a model gain far
+        # below tol can still be what the certificate needs.)
+        if decrease <= _INNER_RELATIVE * total:
             break
     return W_model, b_delta, D, used
+
+
+class _Extrapolation:
+    """Anderson extrapolation of the inner iterates (coefficients on ``ws``, intercepts).
+
+    The quadratic model of an ill-conditioned problem (correlated features,
+    a nearly separable class) makes coordinate descent crawl; every
+    ``_ANDERSON_K + 1`` epochs the iterates are extrapolated (Bertrand and
+    Massias 2021) and the point is kept only if it lowers the model.
+    """
+
+    def __init__(
+        self, data: Any, W: Vector, b: Vector, pen: PenaltyArrays, ws: NDArray[np.int64]
+    ) -> None:
+        K = W.shape[1]
+        self.data, self.ws, self.K = data, ws, K
+        size = ws.shape[0] * K + K
+        self.history = np.empty((_ANDERSON_K + 1, size))
+        self.lower = np.concatenate([np.repeat(pen.lower[ws], K), np.full(K, -np.inf)])
+        self.upper = np.concatenate([np.repeat(pen.upper[ws], K), np.full(K, np.inf)])
+        self.filled = 0
+
+    def _flat(self, W: Vector, b: Vector) -> Vector:
+        return np.concatenate([W[self.ws].ravel(), b])
+
+    def record(self, W: Vector, b: Vector) -> bool:
+        """Store the iterate; True when a window is full."""
+        self.history[self.filled] = self._flat(W, b)
+        self.filled += 1
+        if self.filled < _ANDERSON_K + 1:
+            return False
+        self.filled = 0
+        return True
+
+    def apply(
+        self, W: Vector, b: Vector, D: Vector, U: Vector, P: Vector, G: Vector,
+        omega: Vector, pen: PenaltyArrays,
+    ) -> None:
+        out = np.empty(self.history.shape[1])
+        if not anderson_candidate(self.history, self.lower, self.upper, 1e-12, out):
+            return
+        if not np.all(np.isfinite(out)):
+            return
+        K, ws = self.K, self.ws
+        dW = out[:-K].reshape(ws.shape[0], K) - W[ws]
+        db = out[-K:] - b
+        if not (np.any(dW) or np.any(db)):
+            return
+        D_new = D + np.asarray(self.data.X[:, ws] @ dW) + db
+        W_new = W.copy()
+        W_new[ws] += dW
+        if _model_value(D_new, W_new, P, G, omega, pen, ws) < _model_value(
+            D, W, P, G, omega, pen, ws
+        ):
+            W[ws] = W_new[ws]
+            b += db
+            D[:] = D_new
+            PD = P * D_new
+            U[:] = G + omega[:, None] * (PD - P * PD.sum(axis=1, keepdims=True))
+
+
+def _model_value(
+    D: Vector, W: Vector, P: Vector, G: Vector, omega: Vector, pen: PenaltyArrays,
+    ws: NDArray[np.int64],
+) -> float:
+    """The quadratic model at displacement ``D`` plus the penalty of ``W`` on ``ws``."""
+    PD = P * D
+    quad = 0.5 * float(np.dot(omega, (PD * D).sum(axis=1) - PD.sum(axis=1) ** 2))
+    Wws = W[ws]
+    l1, l2 = pen.l1[ws][:, None], pen.l2[ws][:, None]
+    return float(np.sum(G * D)) + quad + float(np.sum(l1 * np.abs(Wws) + 0.5 * l2 * Wws**2))
 
 
 def line_search(
@@ -135,6 +220,10 @@ def line_search(
     pen_old = pen_value(W)
     slope = float(np.sum(G * D)) + pen_value(W_model) - pen_old
     current = loss(eta) + pen_old
+    if -_ROUNDING * abs(current) <= slope <= 0.0:
+        # A decrease too small to see in the objective (the gap, first order
+        # in the coefficients, may still need it): take the full step.
+        return W_model, b + b_delta, eta + D, True
     dW = W_model - W
     t = 1.0
     for _ in range(_MAX_BACKTRACKS):
@@ -187,8 +276,8 @@ def solve_multinomial_newton(
             b = np.array(intercept_init, dtype=np.float64).reshape(K)
         data, mean = data.centred(omega)
         b = b + mean @ W
-    tol_abs = gap_tolerance(tol, _null_multinomial_loss(Y, omega, fit_intercept))
-    free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
+    null_loss = _null_multinomial_loss(Y, omega, fit_intercept)
+    tol_abs = gap_tolerance(tol, null_loss)  # refined at each gap, from eta
 
     def loss(e: Vector) -> float:
         return multinomial_loss(e, labels, omega)
@@ -214,8 +303,9 @@ def solve_multinomial_newton(
     n_iter = 0
     while True:
         W = recentre_rows(W, pen)
-        W, b, eta = _polish(data, eta, W, b, free_idx, fit_intercept, grad_hess, loss, K)
+        W, b, eta = _polish(data, eta, W, b, pen, fit_intercept, grad_hess, loss, K)
         gap, primal, corr = multinomial_gap(data, Y, labels, omega, eta, W, pen, data.max_norm)
+        tol_abs = gap_tolerance(tol, null_loss, eta)
         if gap <= tol_abs or n_iter >= max_iter:
             break
         n_iter += 1
@@ -225,7 +315,7 @@ def solve_multinomial_newton(
         ws = working_set(np.abs(W).max(axis=1), np.abs(corr).max(axis=1), pen,
                          data.col_norms, use_working_set)
         W_model, b_delta, D, used = newton_direction(
-            data, W, P, G, omega, pen, ws, fit_intercept, tol_abs
+            data, W, P, G, omega, pen, ws, fit_intercept
         )
         epochs += used
         W, b, eta, _ = line_search(W, b, eta, W_model, b_delta, D, G, pen_value, loss)

@@ -45,7 +45,6 @@ from ._logistic_data import StoredX, normalised_weights, working_set
 from ._logistic_gap import (
     binary_gap,
     binary_loss,
-    free_features,
     gap_tolerance,
     polish_free,
 )
@@ -63,6 +62,7 @@ _ANDERSON = True  # Anderson extrapolation of the inner CD iterates
 _ANDERSON_K = 5
 _BOUND_SNAP = 1e-12
 _ARMIJO = 1e-4
+_ROUNDING = 1e-13  # relative change of the objective below which Armijo sees only noise
 _MAX_BACKTRACKS = 50
 
 
@@ -147,8 +147,8 @@ class ProxNewton:
             data, mean = data.centred(omega)
             b += float(mean @ w)
         eta = np.empty(0)  # _polish computes X w + b before anything reads it
-        tol_abs = gap_tolerance(self.tol, _null_binary_loss(y01, omega, fit_intercept))
-        free_idx = np.flatnonzero(free_features(pen)).astype(np.int64)
+        null_loss = _null_binary_loss(y01, omega, fit_intercept)
+        tol_abs = gap_tolerance(self.tol, null_loss)
         col_norms = _column_norms(data)
 
         def loss(e: Vector) -> float:
@@ -162,8 +162,9 @@ class ProxNewton:
         epochs = 0
         n_iter = 0
         while True:
-            w, b, eta = _polish(data, eta, w, b, free_idx, fit_intercept, grad_hess, loss, 1)
+            w, b, eta = _polish(data, eta, w, b, pen, fit_intercept, grad_hess, loss, 1)
             gap, primal, corr = binary_gap(data, y, omega, eta, w, pen, data.max_norm)
+            tol_abs = gap_tolerance(self.tol, null_loss, eta)
             if gap <= tol_abs or n_iter >= self.max_iter:
                 break
             n_iter += 1
@@ -249,13 +250,23 @@ def _null_multinomial_loss(Y: Vector, omega: Vector, fit_intercept: bool) -> flo
 
 
 def _polish(
-    data: StoredX, eta: Vector, w: Vector, b: Any, free_idx: NDArray[np.int64],
+    data: StoredX, eta: Vector, w: Vector, b: Any, pen: PenaltyArrays,
     fit_intercept: bool, grad_hess: Any, loss: Any, n_classes: int,
 ) -> tuple[Vector, Any, Vector]:
-    """Recompute ``eta`` exactly, then make the unpenalised coordinates optimal."""
+    """Recompute ``eta`` exactly, then make the unpenalised coordinates optimal.
+
+    Those are the intercept(s) and every unpenalised feature whose
+    coefficients lie strictly inside their bounds: the dual requires
+    ``x_j' theta = 0`` of them, which only their exact optimum gives (a
+    residual violation above rounding would zero the dual scale). A Newton
+    step that crosses a bound is clipped back onto it, where the dual asks
+    only for a sign.
+    """
     W = w.reshape(data.n_features, n_classes)
     eta = np.column_stack([data.matvec(W[:, k]) for k in range(n_classes)]) + b
     eta = eta.ravel() if n_classes == 1 else eta
+    inside = np.all((pen.lower[:, None] < W) & (pen.upper[:, None] > W), axis=1)
+    free_idx = np.flatnonzero((pen.l1 == 0) & (pen.l2 == 0) & inside).astype(np.int64)
     if not fit_intercept and free_idx.size == 0:
         return w, b, eta
     delta, eta = polish_free(
@@ -267,7 +278,12 @@ def _polish(
     if fit_intercept:
         b = float(b + delta[0, 0]) if n_classes == 1 else b + delta[0]
         offset = 1
-    W[free_idx] += delta[offset:]
+    moved = W[free_idx] + delta[offset:]
+    clipped = np.clip(moved, pen.lower[free_idx, None], pen.upper[free_idx, None])
+    W[free_idx] = clipped
+    if np.any(clipped != moved):
+        eta = np.column_stack([data.matvec(W[:, k]) for k in range(n_classes)]) + b
+        eta = eta.ravel() if n_classes == 1 else eta
     return w, b, eta
 
 
@@ -314,6 +330,11 @@ def _newton_step(
     pen_new = pen.value(w_new)  # finite: w_new is within its bounds, the clip keeps it
     slope = float(np.dot(raw_grad, d_eta)) + pen_new - pen_old
     current = loss(eta) + pen_old
+    if -_ROUNDING * abs(current) <= slope <= 0.0:
+        # The model predicts a decrease too small to see in the objective
+        # (which the gap, first order in the coefficients, may still need):
+        # Newton's region, where the full step is safe.
+        return np.clip(w_new, pen.lower, pen.upper), b + db, eta + d_eta, used
     t = 1.0
     for _ in range(_MAX_BACKTRACKS):
         if t < 1.0:
