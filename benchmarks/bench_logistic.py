@@ -268,12 +268,15 @@ def bench(key: str, repeats: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("problems", nargs="*", choices=list(PROBLEMS), default=list(PROBLEMS))
+    parser.add_argument("problems", nargs="*", help=f"any of {', '.join(PROBLEMS)} (default: all)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--budget", type=float, default=BUDGET,
                         help="seconds: a ladder attempt slower than this ends that ladder")
     args = parser.parse_args()
+    unknown = [name for name in args.problems if name not in PROBLEMS]
+    if unknown:
+        parser.error(f"unknown problem {unknown[0]!r}; choose from {', '.join(PROBLEMS)}")
     globals()["BUDGET"] = args.budget
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)

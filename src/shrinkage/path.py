@@ -20,14 +20,19 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, softmax
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_array, check_X_y
+from sklearn.utils.validation import check_array
 
 from ._design import CenteredProblem, center_problem, reduce_tall
+from ._path_input import (
+    check_alphas,
+    check_grid_size,
+    feature_names_of,
+    validate_regression_data,
+)
 from ._path_solve import (
     alpha_max,
     default_alphas,
@@ -320,73 +325,6 @@ class Path:
             p1 = expit(eta)
             return np.stack([1.0 - p1, p1], axis=1)
         return softmax(eta, axis=1)
-
-
-def check_alphas(alphas: ArrayLike) -> Vector:
-    """A user-given grid as a decreasing float array; each value must be > 0."""
-    try:
-        grid = np.asarray(alphas, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError("alphas must be a sequence of numbers, e.g. [1.0, 0.1, 0.01].") from None
-    grid = np.atleast_1d(grid)
-    if grid.ndim != 1 or grid.size == 0:
-        raise ValueError(f"alphas must be a non-empty 1-D sequence, got shape {grid.shape}.")
-    bad = ~(np.isfinite(grid) & (grid > 0))
-    if bad.any():
-        raise ValueError(
-            "every alpha in the grid must be a finite number > 0; got "
-            f"{', '.join(f'{v:g}' for v in grid[bad][:3])}. For no penalty use "
-            "shrinkage.Ridge(alpha=0) or sklearn's LinearRegression."
-        )
-    return np.sort(grid)[::-1].copy()
-
-
-def check_grid_size(n_alphas: Any, eps: Any) -> tuple[int, float]:
-    """Validate ``n_alphas >= 1`` and ``0 < eps < 1``."""
-    if isinstance(n_alphas, bool) or not isinstance(n_alphas, Integral) or int(n_alphas) < 1:
-        raise ValueError(f"n_alphas must be an integer >= 1, got {n_alphas!r}.")
-    if isinstance(eps, bool) or not isinstance(eps, Real) or not 0 < float(eps) < 1:
-        raise ValueError(
-            f"eps must lie strictly between 0 and 1 (the grid ends at eps * alpha_max), "
-            f"got {eps!r}; the default is 1e-3."
-        )
-    return int(n_alphas), float(eps)
-
-
-def feature_names_of(
-    X: Any, names: ArrayLike | None, n_features: int
-) -> NDArray[np.object_] | None:
-    """Names given explicitly, else a DataFrame's string column names, else None."""
-    if names is None:
-        columns = getattr(X, "columns", None)
-        if columns is None or not all(isinstance(c, str) for c in columns):
-            return None
-        names = list(columns)
-    out: NDArray[np.object_] = np.empty(len(list(names)), dtype=object)  # type: ignore[arg-type]
-    out[:] = list(names)  # type: ignore[arg-type]
-    if out.shape != (n_features,):
-        raise ValueError(f"feature_names must have {n_features} entries, got {out.shape[0]}.")
-    return out
-
-
-def validate_regression_data(X: Any, y: Any, sample_weight: Any):
-    """Checked ``X`` (float, CSC when sparse), 1-D float ``y`` and weights."""
-    from .linear_model._base import check_sample_weight
-
-    X, y = check_X_y(
-        X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32],
-        y_numeric=True, multi_output=True,
-    )
-    if y.ndim == 2:
-        if y.shape[1] != 1:
-            raise ValueError(
-                f"y has {y.shape[1]} targets; a path fits one target at a time: "
-                "loop over the columns of y."
-            )
-        y = y[:, 0]
-    if sp.issparse(X):
-        X = sp.csc_matrix(X)
-    return X, np.asarray(y, dtype=np.float64), check_sample_weight(sample_weight, X.shape[0])
 
 
 def unit_penalty(
