@@ -74,3 +74,25 @@ def ridge_objective(X, y, coef, intercept, alpha, sample_weight=None):
     sw = np.ones(len(y)) if sample_weight is None else sample_weight
     r = y - X @ coef - intercept
     return float(np.sum(sw * r * r) + alpha * coef @ coef)
+
+
+def make_classes(n, p, K, *, density=1.0, seed=0, intercept_scale=0.5):
+    """Seeded labels from a softmax (K > 2) or logistic model on 3 informative features.
+
+    CSC X when ``density < 1``; the first K samples cover every class.
+    """
+    rng = np.random.default_rng(seed)
+    if density < 1.0:
+        X = sp.random(n, p, density=density, format="csc", random_state=seed)
+        X.data = rng.standard_normal(X.data.shape[0])
+        Xd = X.toarray()
+    else:
+        X = Xd = rng.standard_normal((n, p))
+    W = np.zeros((p, K))
+    W[: min(3, p)] = rng.standard_normal((min(3, p), K))
+    eta = Xd @ W + intercept_scale * rng.standard_normal(K)
+    P = np.exp(eta - eta.max(1, keepdims=True))
+    P /= P.sum(1, keepdims=True)
+    labels = np.array([rng.choice(K, p=row) for row in P], dtype=np.int64)
+    labels[:K] = np.arange(K)  # every class present
+    return X, labels

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 
+from conftest import make_classes
 from shrinkage._kernels.cd_group import group_prox
 from shrinkage._logistic_problem import (
     logistic_alpha_max,
@@ -17,25 +18,6 @@ from shrinkage._logistic_problem import (
 from shrinkage.penalties import L1, ElasticNet, PenaltyArrays
 from shrinkage.solvers.group_cd import GroupCD, group_penalty_value
 from shrinkage.solvers.logistic_fista import logistic_fista
-
-
-def make_multiclass(n, p, K, *, density=1.0, seed=0):
-    """Seeded softmax data: 3 informative features; CSC when ``density < 1``."""
-    rng = np.random.default_rng(seed)
-    if density < 1.0:
-        X = sp.random(n, p, density=density, format="csc", random_state=seed)
-        X.data = rng.standard_normal(X.data.shape[0])
-        Xd = X.toarray()
-    else:
-        X = Xd = rng.standard_normal((n, p))
-    W = np.zeros((p, K))
-    W[: min(3, p)] = rng.standard_normal((min(3, p), K))
-    eta = Xd @ W + rng.standard_normal(K)
-    P = np.exp(eta - eta.max(1, keepdims=True))
-    P /= P.sum(1, keepdims=True)
-    labels = np.array([rng.choice(K, p=row) for row in P], dtype=np.int64)
-    labels[:K] = np.arange(K)  # every class present
-    return X, labels
 
 
 def grouped_objective(X, labels, K, W, b, pen, sample_weight=None):
@@ -103,7 +85,7 @@ def _penalty(kind, alpha, p, factor):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}x{c[1]}K{c[2]}d{c[3]}{c[4]}")
 def test_certified_and_matches_the_oracle(case):
     n, p, K, density, kind, fit_intercept, weighted, factor = case
-    X, labels = make_multiclass(n, p, K, density=density, seed=n + p)
+    X, labels = make_classes(n, p, K, density=density, seed=n + p, intercept_scale=1.0)
     sw = np.random.default_rng(1).uniform(0.2, 3.0, n) if weighted else None
     pen = _penalty(kind, 0.03, p, factor)
     sol = GroupCD(tol=1e-10).solve(X, labels, K, pen, sample_weight=sw,
@@ -126,7 +108,7 @@ def test_certified_and_matches_the_oracle(case):
 
 
 def test_loose_tolerance_gap_is_a_bound():
-    X, labels = make_multiclass(80, 15, 3, seed=7)
+    X, labels = make_classes(80, 15, 3, seed=7, intercept_scale=1.0)
     pen = _penalty("enet", 0.01, 15, None)
     oracle = logistic_fista(X, labels, pen, n_classes=3, grouped=True)
     for tol in (1e-2, 1e-4, 1e-6):
@@ -137,7 +119,7 @@ def test_loose_tolerance_gap_is_a_bound():
 
 @pytest.mark.parametrize("sparse", [False, True])
 def test_dense_equals_sparse(sparse):
-    X, labels = make_multiclass(70, 20, 4, density=0.3, seed=11)
+    X, labels = make_classes(70, 20, 4, density=0.3, seed=11, intercept_scale=1.0)
     pen = _penalty("enet", 0.02, 20, "zeros")
     sw = np.random.default_rng(5).uniform(0.5, 2.0, 70)
     a = GroupCD(tol=1e-12).solve(X.toarray(), labels, 4, pen, sample_weight=sw)
@@ -159,7 +141,7 @@ def test_dense_equals_sparse(sparse):
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("factor", [None, "zeros"])
 def test_alpha_max_zeroes_every_row(sparse, factor):
-    X, labels = make_multiclass(60, 10, 3, density=0.5 if sparse else 1.0, seed=3)
+    X, labels = make_classes(60, 10, 3, density=0.5 if sparse else 1.0, seed=3, intercept_scale=1.0)
     problem = make_logistic_problem(X, labels, 3, None, fit_intercept=True, standardize=False)
     unit = _penalty("l1", 1.0, 10, factor)
     alpha_max = logistic_alpha_max(problem, unit, grouped=True)
@@ -178,7 +160,7 @@ def test_alpha_max_zeroes_every_row(sparse, factor):
 
 
 def test_solve_logistic_dispatches_and_binary_is_unchanged():
-    X, labels = make_multiclass(50, 6, 3, seed=2)
+    X, labels = make_classes(50, 6, 3, seed=2, intercept_scale=1.0)
     problem = make_logistic_problem(X, labels, 3, None, fit_intercept=True, standardize=True)
     pen = _penalty("l1", 0.05, 6, None)
     grouped = solve_logistic(problem, pen, tol=1e-8, max_iter=5000, grouped=True)
@@ -194,7 +176,7 @@ def test_solve_logistic_dispatches_and_binary_is_unchanged():
 
 
 def test_warm_start_is_immediate():
-    X, labels = make_multiclass(60, 10, 3, seed=4)
+    X, labels = make_classes(60, 10, 3, seed=4, intercept_scale=1.0)
     pen = _penalty("enet", 0.02, 10, None)
     sol = GroupCD(tol=1e-8).solve(X, labels, 3, pen)
     again = GroupCD(tol=1e-8).solve(X, labels, 3, pen, coef_init=sol.coef,
@@ -204,7 +186,7 @@ def test_warm_start_is_immediate():
 
 
 def test_bounds_are_refused():
-    X, labels = make_multiclass(20, 4, 3, seed=1)
+    X, labels = make_classes(20, 4, 3, seed=1, intercept_scale=1.0)
     pen = L1(0.1, positive=True).per_feature(4)
     with pytest.raises(ValueError, match="grouped"):
         GroupCD().solve(X, labels, 3, pen)
@@ -214,7 +196,7 @@ def test_bounds_are_refused():
 
 
 def test_not_converged_warns():
-    X, labels = make_multiclass(60, 10, 3, seed=6)
+    X, labels = make_classes(60, 10, 3, seed=6, intercept_scale=1.0)
     pen = _penalty("l1", 0.001, 10, None)
     with pytest.warns(ConvergenceWarning, match="duality gap"):
         sol = GroupCD(tol=1e-14, max_iter=2, check_every=1).solve(X, labels, 3, pen)

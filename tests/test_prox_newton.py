@@ -6,6 +6,7 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import make_classes
 from shrinkage._logistic_problem import (
     logistic_alpha_max,
     make_logistic_problem,
@@ -16,25 +17,6 @@ from shrinkage.solvers.logistic_fista import logistic_fista
 from shrinkage.solvers.prox_newton import ProxNewton
 
 OBJECTIVE_RTOL = 1e-8
-
-
-def make_classes(n, p, K, *, density=1.0, seed=0):
-    """Seeded data with labels drawn from a sparse softmax (or logistic) model."""
-    rng = np.random.default_rng(seed)
-    if density < 1.0:
-        X = sp.random(n, p, density=density, format="csc", random_state=seed)
-        X.data = rng.standard_normal(X.data.shape[0])
-        Xd = X.toarray()
-    else:
-        X = Xd = rng.standard_normal((n, p))
-    W = np.zeros((p, K))
-    W[: min(3, p)] = rng.standard_normal((min(3, p), K))
-    eta = Xd @ W + 0.5 * rng.standard_normal(K)
-    P = np.exp(eta - eta.max(1, keepdims=True))
-    P /= P.sum(1, keepdims=True)
-    labels = np.array([rng.choice(K, p=row) for row in P], dtype=np.int64)
-    labels[:K] = np.arange(K)
-    return X, labels
 
 
 def make_penalty(kind, alpha, p, *, factor=None, bounds=None):

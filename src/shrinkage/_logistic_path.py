@@ -36,8 +36,7 @@ from ._logistic_problem import (
     unpenalised_logistic_fit,
 )
 from ._path_solve import RIDGE_GRID_L1_RATIO, default_alphas, scaled
-from .path import SPARSE_FORMATS, Path, check_grid_size
-from .penalties import ElasticNet as ElasticNetPenalty
+from .path import SPARSE_FORMATS, Path, check_grid_size, unit_penalty
 from .penalties import PenaltyArrays
 from .solvers.prox_newton import LogisticSolution
 
@@ -96,15 +95,7 @@ def logistic_unit_penalty(
     problem: LogisticProblem, l1_ratio: float, options: dict[str, Any]
 ) -> PenaltyArrays:
     """The penalty at ``alpha = 1`` on the fitted scale (bounds rescaled)."""
-    pen = ElasticNetPenalty(
-        1.0,
-        l1_ratio=l1_ratio,
-        penalty_factor=options.get("penalty_factor"),
-        lower_bounds=options.get("lower_bounds"),
-        upper_bounds=options.get("upper_bounds"),
-        positive=bool(options.get("positive", False)),
-    )
-    return problem.scale_bounds(pen.per_feature(problem.n_features))
+    return unit_penalty(problem, problem.n_features, l1_ratio, options)
 
 
 def logistic_path_alpha_max(

@@ -50,14 +50,7 @@ class Quadratic:
     sample_weight: ArrayLike | None = None
 
     def _weights(self, n: int) -> NDArray[np.float64]:
-        if self.sample_weight is None:
-            return np.full(n, 1.0 / n)
-        s = np.asarray(self.sample_weight, dtype=np.float64)
-        if s.shape != (n,) or np.any(s < 0) or not s.sum() > 0:
-            raise ValueError(
-                f"sample_weight must be {n} non-negative numbers with a positive sum."
-            )
-        return s / s.sum()
+        return _normalised_weights(self.sample_weight, n)
 
     def raw_grad(self, y: ArrayLike, Xw: ArrayLike) -> NDArray[np.float64]:
         """Derivative with respect to the predictions ``Xw``: ``-s (y - Xw) / sum s``."""

@@ -328,9 +328,13 @@ class Path:
 
 
 def unit_penalty(
-    problem: CenteredProblem, n_features: int, l1_ratio: float, options: dict[str, Any]
+    problem: Any, n_features: int, l1_ratio: float, options: dict[str, Any]
 ) -> PenaltyArrays:
-    """The penalty at ``alpha = 1`` on the fitted scale (bounds rescaled)."""
+    """The penalty at ``alpha = 1`` on the fitted scale (bounds rescaled).
+
+    ``problem`` is a centred least-squares or a logistic problem: anything
+    with ``scale_bounds`` (standardisation moves the bounds with the columns).
+    """
     pen = ElasticNetPenalty(
         1.0,
         l1_ratio=l1_ratio,

@@ -163,6 +163,30 @@ def multinomial_gap(
     return max(primal - dual, 0.0), primal, corr
 
 
+def softmax_gradient_hessian(Y: Vector, omega: Vector) -> Any:
+    """``grad_hess(eta)`` of the softmax loss, as :func:`polish_free` takes it.
+
+    Returns the gradient in ``eta``, ``omega (P - Y)``, and the Hessian
+    restricted to the span of ``C``: ``d^2 / d eta_ik d eta_il = omega_i
+    (P_ik delta_kl - P_ik P_il)``, as a ``(m K, m K)`` matrix.
+    """
+    K = Y.shape[1]
+
+    def grad_hess(eta: Vector) -> tuple[Vector, Any]:
+        P = softmax(eta, axis=1)
+
+        def hessian(C: Vector) -> Vector:
+            m = C.shape[1]
+            Cw = C * omega[:, None]
+            H = np.einsum("ia,ib,ik,kl->akbl", C, Cw, P, np.eye(K), optimize=True)
+            H -= np.einsum("ia,ib,ik,il->akbl", C, Cw, P, P, optimize=True)
+            return np.asarray(H.reshape(m * K, m * K))
+
+        return omega[:, None] * (P - Y), hessian
+
+    return grad_hess
+
+
 def polish_free(
     X: Any, eta: Vector, free_idx: NDArray[np.int64], fit_intercept: bool,
     gradient_hessian: Any, loss: Any, n_classes: int = 1, max_iter: int = 50,

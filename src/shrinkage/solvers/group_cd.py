@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import softmax
 
 from .._kernels.cd_group import group_epochs_dense, group_epochs_sparse, softmax_rows
 from ..penalties import PenaltyArrays
@@ -37,6 +36,7 @@ from ._logistic_gap import (
     multinomial_gap,
     multinomial_loss,
     polish_free,
+    softmax_gradient_hessian,
 )
 from .base import lower_penalty, warn_not_converged
 from .prox_newton import (
@@ -175,18 +175,7 @@ def _polish(
     if not fit_intercept and free_idx.size == 0:
         return W, b, eta
 
-    def grad_hess(e: Vector) -> tuple[Vector, Any]:
-        P = softmax(e, axis=1)
-
-        def hessian(C: Vector) -> Vector:
-            # d^2 / d eta_ik d eta_il = omega_i (P_ik delta_kl - P_ik P_il)
-            m = C.shape[1]
-            CW = C * omega[:, None]
-            H = np.einsum("ia,ib,ik,kl->akbl", C, CW, P, np.eye(K), optimize=True)
-            H -= np.einsum("ia,ib,ik,il->akbl", C, CW, P, P, optimize=True)
-            return H.reshape(m * K, m * K)
-
-        return omega[:, None] * (P - Y), hessian
+    grad_hess = softmax_gradient_hessian(Y, omega)
 
     delta, eta = polish_free(data.X, eta, free_idx, fit_intercept, grad_hess, loss,
                              n_classes=K)

@@ -34,7 +34,12 @@ from .._kernels.cd_multinomial import (
     multinomial_epochs_sparse,
 )
 from ..penalties import PenaltyArrays
-from ._logistic_gap import gap_tolerance, multinomial_gap, multinomial_loss
+from ._logistic_gap import (
+    gap_tolerance,
+    multinomial_gap,
+    multinomial_loss,
+    softmax_gradient_hessian,
+)
 
 Vector = NDArray[np.float64]
 
@@ -285,18 +290,7 @@ def solve_multinomial_newton(
     def pen_value(M: Vector) -> float:
         return float(sum(pen.value(M[:, k]) for k in range(K)))
 
-    def grad_hess(e: Vector) -> tuple[Vector, Any]:
-        P = softmax(e, axis=1)
-
-        def hessian(C: Vector) -> Vector:
-            # d^2 / d eta_ik d eta_il = omega_i (P_ik delta_kl - P_ik P_il)
-            m = C.shape[1]
-            Cw = C * omega[:, None]
-            H = np.einsum("ia,ib,ik,kl->akbl", C, Cw, P, np.eye(K), optimize=True)
-            H -= np.einsum("ia,ib,ik,il->akbl", C, Cw, P, P, optimize=True)
-            return np.asarray(H.reshape(m * K, m * K))
-
-        return omega[:, None] * (P - Y), hessian
+    grad_hess = softmax_gradient_hessian(Y, omega)
 
     eta = np.empty(0)
     epochs = 0
