@@ -52,6 +52,23 @@ def _wide_binary():
 
 
 @cache
+def _sparse_multiclass():
+    rng = np.random.RandomState(2)
+    X = sp.random(300, 60, density=0.1, random_state=rng, format="csr")
+    W = rng.randn(60, 3)
+    return X, np.argmax(X @ W + 0.5 * rng.randn(300, 3), axis=1)
+
+
+@cache
+def _wide_multiclass():
+    rng = np.random.RandomState(3)
+    X = rng.randn(45, 100)
+    W = np.zeros((100, 3))
+    W[:6] = 2.0 * rng.randn(6, 3)
+    return X, np.argmax(X @ W + rng.randn(45, 3), axis=1)
+
+
+@cache
 def _iris():
     X, y = load_iris(return_X_y=True)
     return StandardScaler().fit_transform(X), y
@@ -69,6 +86,8 @@ DATA = {
     "wide": _wide_binary,
     "iris": _iris,
     "wine": _wine,
+    "sparse_multiclass": _sparse_multiclass,
+    "wide_multiclass": _wide_multiclass,
 }
 
 
