@@ -139,3 +139,15 @@ def test_bad_input_gives_clear_errors():
         LogisticRegressionCV(cv=100, **FAST).fit(X, y)
     with pytest.raises(ValueError, match="continuous"):
         LogisticRegressionCV(**FAST).fit(X, X[:, 0])
+
+
+def test_grouped_multinomial_cv_selects_whole_rows():
+    X, y = load_iris(return_X_y=True)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    model = LogisticRegressionCV(cv=cv, alphas=8, eps=0.05, standardize=True,
+                                 multinomial_penalty="grouped").fit(X, y)
+    nonzero = model.coef_ != 0  # (classes, features)
+    assert np.all(nonzero.all(axis=0) == nonzero.any(axis=0))
+    assert model.cv_results_["fold_errors"].shape == (1, 8, 3)
+    assert model.alpha_ in model.path_.alphas
+    np.testing.assert_array_equal(model.predict(X), model.predict_proba(X).argmax(axis=1))

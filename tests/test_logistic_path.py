@@ -266,3 +266,39 @@ def test_bad_input_messages():
     logistic = regularization_path(X, y, loss="logistic", n_alphas=5)
     with pytest.raises(ValueError, match="squared"):
         logistic.information_criterion("aic", 1.0)
+
+
+def test_grouped_multinomial_path():
+    """Grouped: a feature's row enters (and stays) whole; each point is the estimator's."""
+    X, y = _multiclass()
+    path = regularization_path(
+        X, y, loss="logistic", multinomial_penalty="grouped", n_alphas=8, eps=0.05, tol=1e-8,
+    )
+    assert path.converged.all()
+    assert path.df[0] == 0 and not path.coefs[..., 0].any()
+    assert path.df[-1] > 0
+    nonzero = path.coefs != 0  # (features, classes, alphas)
+    assert np.all(nonzero.all(axis=1) == nonzero.any(axis=1))  # rows are all-or-nothing
+    k = 5
+    alpha = float(path.alphas[k])
+    model = LogisticRegression(alpha=alpha, l1_ratio=1.0, multinomial_penalty="grouped",
+                               tol=1e-8, max_iter=1000).fit(X, y)
+    codes = np.unique(y, return_inverse=True)[1]
+
+    def objective(W, b):  # the grouped objective: a Euclidean norm per feature row
+        eta = X @ W + b
+        return float(np.mean(logsumexp(eta, axis=1) - eta[np.arange(len(codes)), codes])
+                     + alpha * np.linalg.norm(W, axis=1).sum())
+
+    f_path = objective(path.coefs[..., k], path.intercepts[..., k])
+    f_model = objective(model.coef_.T, model.intercept_)
+    # Both are certified to 1e-8 of the intercept-only loss (about 1.1 here).
+    assert abs(f_path - f_model) <= 2.5e-8
+
+
+def test_grouped_needs_the_logistic_loss():
+    X, y = _binary()
+    with pytest.raises(ValueError, match="loss='logistic'"):
+        regularization_path(X, y.astype(float), multinomial_penalty="grouped")
+    with pytest.raises(ValueError, match="'ungrouped' or 'grouped'"):
+        regularization_path(X, y, loss="logistic", multinomial_penalty="rows")

@@ -8,7 +8,8 @@ at each alpha is :class:`shrinkage.LogisticRegression`'s::
 
 with ``loss_i`` the binary logistic loss (two classes, the second one
 positive, as scikit-learn) or the softmax loss (more classes; every
-coefficient ``W_jk`` is penalised, glmnet's "ungrouped" multinomial).
+coefficient ``W_jk`` is penalised, glmnet's "ungrouped" multinomial, or
+with ``options["grouped"]`` each feature's row as a group).
 Solves are certified proximal Newton, warm-started from one alpha to the
 next; above ``alpha_max`` the intercept(-and-unpenalised)-only fit is the
 solution, so the top of the path holds exact zeros.
@@ -27,6 +28,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
 from ._logistic_problem import (
+    GROUPED_EPOCHS_PER_ITER,
     LogisticProblem,
     _weighted_std,
     logistic_alpha_max,
@@ -109,14 +111,25 @@ def logistic_path_alpha_max(
     """
     ratio = RIDGE_GRID_L1_RATIO if l1_ratio == 0 else l1_ratio
     unit = logistic_unit_penalty(problem, ratio, options)
-    return logistic_alpha_max(problem, unit, base)
+    return logistic_alpha_max(problem, unit, base, grouped=_grouped(problem, options))
+
+
+def _grouped(problem: LogisticProblem, options: dict[str, Any]) -> bool:
+    """Whether the path penalises each feature's row of coefficients as a group."""
+    return bool(options.get("grouped", False)) and not problem.binary
 
 
 def _zero_thresholds(
-    problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution
+    problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution, grouped: bool
 ) -> Vector:
-    """Per feature, the L1 weight above which 0 is optimal (max over classes)."""
+    """Per feature, the L1 weight above which 0 is optimal (max over classes).
+
+    Grouped, the row of coefficients is zero when the Euclidean norm of its
+    gradient row is at most the group's weight (no bounds apply there).
+    """
     grad = logistic_gradient(problem, base.coef, base.intercept)
+    if grouped:
+        return np.asarray(np.linalg.norm(grad, axis=1))
     grads = grad[:, None] if grad.ndim == 1 else grad
     return np.max(
         np.column_stack([unit.zero_threshold(grads[:, k]) for k in range(grads.shape[1])]),
@@ -143,7 +156,10 @@ def logistic_path_from_problem(
     base = unpenalised_logistic_fit(problem, unit)
     amax = logistic_path_alpha_max(problem, l1_ratio, options, base)
     grid = default_alphas(amax, n_alphas, eps) if alphas is None else np.asarray(alphas)
-    need = _zero_thresholds(problem, unit, base)
+    grouped = _grouped(problem, options)
+    if grouped:
+        max_iter *= GROUPED_EPOCHS_PER_ITER
+    need = _zero_thresholds(problem, unit, base, grouped)
     free = (unit.l1 == 0) & (unit.l2 == 0)
     coef, intercept = base.coef, base.intercept
     solutions = []
@@ -154,12 +170,12 @@ def logistic_path_from_problem(
             # certify it as it is (no Newton step), so the zeros are exact.
             solution = solve_logistic(
                 problem, pen, tol=tol, max_iter=0, coef_init=base.coef,
-                intercept_init=base.intercept, warn=False,
+                intercept_init=base.intercept, warn=False, grouped=grouped,
             )
         else:
             solution = solve_logistic(
                 problem, pen, tol=tol, max_iter=max_iter, coef_init=coef,
-                intercept_init=intercept, warn=False,
+                intercept_init=intercept, warn=False, grouped=grouped,
             )
         coef, intercept = solution.coef, solution.intercept
         solutions.append(solution)

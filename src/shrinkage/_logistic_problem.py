@@ -26,6 +26,11 @@ from .solvers.prox_newton import LogisticSolution, ProxNewton, StoredX
 
 Vector = NDArray[np.float64]
 
+# The grouped solver counts block coordinate-descent epochs, each far cheaper
+# (and less effective) than a proximal Newton iteration: a ``max_iter`` given
+# in Newton iterations allows this many epochs per iteration.
+GROUPED_EPOCHS_PER_ITER = 100
+
 
 @dataclass(frozen=True, eq=False)
 class LogisticProblem:

@@ -437,6 +437,7 @@ def regularization_path(
     relax: bool = False,
     feature_names: ArrayLike | None = None,
     loss: str = "squared",
+    multinomial_penalty: str = "ungrouped",
 ) -> Path:
     """Fit the Elastic-Net (Lasso, ridge) at every alpha of a grid.
 
@@ -474,6 +475,11 @@ def regularization_path(
         along the grid: binary for two classes (``coefs`` of shape
         ``(n_features, n_alphas)``), multinomial for more
         (``(n_features, n_classes, n_alphas)``).
+    multinomial_penalty : {"ungrouped", "grouped"}, default="ungrouped"
+        For a multinomial path: penalise every coefficient (scikit-learn's
+        and glmnet's default) or each feature's row of coefficients as a
+        group, so a feature enters or leaves for every class at once
+        (glmnet's ``type.multinomial = "grouped"``; no bounds).
 
     Returns
     -------
@@ -505,6 +511,13 @@ def regularization_path(
         raise ValueError(f"tol must be a number >= 0, got {tol!r}.")
     if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
         raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}.")
+    if multinomial_penalty not in ("ungrouped", "grouped"):
+        raise ValueError(
+            "multinomial_penalty must be 'ungrouped' or 'grouped', got "
+            f"{multinomial_penalty!r}."
+        )
+    if multinomial_penalty == "grouped" and loss != "logistic":
+        raise ValueError("multinomial_penalty='grouped' is for loss='logistic' paths only.")
     if loss == "logistic":
         if relax:
             raise ValueError("relax=True is for loss='squared' paths only; drop relax.")
@@ -517,6 +530,7 @@ def regularization_path(
                 "penalty_factor": penalty_factor, "lower_bounds": lower_bounds,
                 "upper_bounds": upper_bounds, "positive": positive,
                 "standardize": standardize, "tol": float(tol), "max_iter": int(max_iter),
+                "grouped": multinomial_penalty == "grouped",
             },
         )
     eps = 1e-3 if eps is None else float(eps)

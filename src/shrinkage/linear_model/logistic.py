@@ -17,7 +17,12 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._logistic_problem import LogisticProblem, make_logistic_problem, solve_logistic
+from .._logistic_problem import (
+    GROUPED_EPOCHS_PER_ITER,
+    LogisticProblem,
+    make_logistic_problem,
+    solve_logistic,
+)
 from .._validation import check_l1_ratio
 from ..penalties import ElasticNet as ElasticNetPenalty
 from ._base import (
@@ -32,9 +37,6 @@ from ._base import (
 )
 
 _MULTINOMIAL_PENALTIES = ("ungrouped", "grouped")
-# The grouped solver counts block coordinate-descent epochs, each far cheaper
-# (and less effective) than a proximal Newton iteration.
-_GROUPED_EPOCHS_PER_ITER = 100
 
 
 def _check_l1_ratio_param(value: Any) -> None:
@@ -383,7 +385,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def _grouped_kwargs(self, problem: LogisticProblem) -> dict[str, Any]:
         if self.multinomial_penalty != "grouped" or problem.binary:
             return {}
-        return {"grouped": True, "max_iter": self.max_iter * _GROUPED_EPOCHS_PER_ITER}
+        return {"grouped": True, "max_iter": self.max_iter * GROUPED_EPOCHS_PER_ITER}
 
     def _warm_start_init(
         self, classes: NDArray[Any], problem: LogisticProblem

@@ -35,6 +35,7 @@ from .._validation import check_l1_ratio
 from ..linear_model._base import (
     SPARSE_FORMATS,
     _check_bool,
+    _check_choice,
     _check_positive_int,
     _check_tol,
     store_params,
@@ -208,7 +209,7 @@ class LogisticRegressionCV(LogisticRegression):
     alphas : int or array-like, default=100
         Number of alphas per default grid, or the grid itself.
     fit_intercept, max_iter, tol, class_weight, penalty_factor, lower_bounds,
-    upper_bounds, positive, standardize
+    upper_bounds, positive, standardize, multinomial_penalty
         As in :class:`shrinkage.LogisticRegression` (``max_iter`` and ``tol``
         apply at every alpha). Class weights multiply the sample weights in
         every fit and in the held-out scores.
@@ -269,6 +270,7 @@ class LogisticRegressionCV(LogisticRegression):
         "rule": _check_rule_param,
         "l1_ratio": _check_l1_ratios,
         "class_weight": _check_class_weight,
+        "multinomial_penalty": _check_choice("multinomial_penalty", ("ungrouped", "grouped")),
     }
 
     def __init__(
@@ -290,6 +292,7 @@ class LogisticRegressionCV(LogisticRegression):
         upper_bounds: Any = None,
         positive: bool = False,
         standardize: bool = False,
+        multinomial_penalty: str = "ungrouped",
     ) -> None:
         store_params(self, locals())
 
@@ -307,6 +310,7 @@ class LogisticRegressionCV(LogisticRegression):
             "upper_bounds": self.upper_bounds, "positive": self.positive,
             "standardize": self.standardize, "tol": float(self.tol),
             "max_iter": int(self.max_iter),
+            "grouped": self.multinomial_penalty == "grouped",
         }
 
     def fit(
