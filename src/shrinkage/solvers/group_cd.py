@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._kernels.anderson import anderson_candidate
 from .._kernels.cd_group import group_epochs_dense, group_epochs_sparse, softmax_rows
 from ..penalties import PenaltyArrays
 from ._logistic_gap import (
@@ -139,14 +140,21 @@ class GroupCD:
             P = np.empty_like(eta)
             softmax_rows(eta, P)
             run = min(self.check_every, self.max_iter - epochs)
-            if data.sparse:
-                A = data.X
-                group_epochs_sparse(A.data, A.indices, A.indptr, W, b, eta, P, omega, labels,
-                                    curv, l1, l2, everything, run, fit_intercept, omega_sum)
-            else:
-                group_epochs_dense(data.X, W, b, eta, P, omega, labels, curv, l1, l2,
-                                   everything, run, fit_intercept, omega_sum)
+            history = np.empty((run + 1, W.size + K))
+            history[0] = np.concatenate([W.ravel(), b])
+            for k in range(run):
+                if data.sparse:
+                    A = data.X
+                    group_epochs_sparse(A.data, A.indices, A.indptr, W, b, eta, P, omega,
+                                        labels, curv, l1, l2, everything, 1, fit_intercept,
+                                        omega_sum)
+                else:
+                    group_epochs_dense(data.X, W, b, eta, P, omega, labels, curv, l1, l2,
+                                       everything, 1, fit_intercept, omega_sum)
+                history[k + 1] = np.concatenate([W.ravel(), b])
             epochs += run
+            if run >= 3:
+                W, b = _extrapolate(data, W, b, eta, history, pen, loss)
         # The softmax ignores a shift of eta_i by a constant: the intercept and
         # the free rows are defined up to one; report the centred one (the
         # penalised rows of a minimiser are centred already).
@@ -163,6 +171,32 @@ class GroupCD:
         if warn and not solution.converged:
             warn_not_converged("Group coordinate descent", solution, self.max_iter)  # type: ignore[arg-type]
         return solution
+
+
+def _extrapolate(
+    data: StoredX, W: Vector, b: Vector, eta: Vector, history: Vector, pen: PenaltyArrays,
+    loss: Any,
+) -> tuple[Vector, Vector]:
+    """Anderson extrapolation of a window of epochs, kept when it lowers the objective.
+
+    Böhning's bound makes every block step a sure but short one (the bound
+    is loose wherever a class's probability is far from 1/2); the iterates
+    then drift along a few directions, which extrapolation (Bertrand and
+    Massias 2021) jumps along. Rows that did not move keep their exact value,
+    so rows at zero stay exactly zero.
+    """
+    K = W.shape[1]
+    out = np.empty(history.shape[1])
+    unbounded = np.full(history.shape[1], np.inf)
+    if not anderson_candidate(history, -unbounded, unbounded, 0.0, out):
+        return W, b
+    if not np.all(np.isfinite(out)):
+        return W, b
+    W_new, b_new = out[:-K].reshape(W.shape), out[-K:]
+    eta_new = np.column_stack([data.matvec(W_new[:, k]) for k in range(K)]) + b_new
+    if loss(eta_new) + group_penalty_value(W_new, pen) < loss(eta) + group_penalty_value(W, pen):
+        return np.ascontiguousarray(W_new), np.array(b_new)
+    return W, b
 
 
 def _polish(
