@@ -15,18 +15,19 @@ loss. Each outer iteration (glmnet's and skglm's scheme):
    ``||y||^2 / n`` scale for the quadratic loss;
 2. builds the quadratic model of the loss at ``eta``: weights
    ``h = omega p (1 - p)`` and working residual ``(y01 - p) / (p (1 - p))``;
-3. runs compiled coordinate-descent epochs on it (``_kernels/cd_weighted``)
-   over a working set of features, until an epoch lowers the model by less
-   than a fraction of the gap;
+3. runs compiled coordinate-descent epochs on it (``_kernels/cd_weighted``,
+   with Anderson extrapolation) over a working set of features, until the
+   model's own duality gap is below a fraction of the outer gap;
 4. backtracks along the resulting direction until the true objective has
    decreased enough (Armijo's rule on ``F + pen``), which makes every step a
    descent step however poor the quadratic model is.
 
-The multinomial loss is solved class by class (glmnet's "ungrouped"
-scheme): for class ``k``, the other classes fixed, the loss's Hessian in
-``eta_k`` is diagonal, ``omega P_k (1 - P_k)``, and steps 2-4 apply as for
-the binary loss. The "grouped" penalty (a Euclidean norm over each
-feature's row of coefficients) has its own solver (:mod:`.group_cd`).
+Dense X is solved on centred columns (``StoredX.centred``): the intercept
+is a coordinate here, and uncentred columns would couple every feature to
+it. The multinomial loss has its own proximal Newton with every sample's
+full K x K Hessian (:mod:`.multinomial_newton`), and the "grouped" penalty
+(a Euclidean norm over each feature's row of coefficients) its own block
+coordinate descent (:mod:`.group_cd`).
 """
 
 from __future__ import annotations
@@ -110,8 +111,7 @@ class ProxNewton:
         Stop when the duality gap is below ``tol`` times the intercept-only
         model's loss.
     max_iter : int, default=100
-        Outer iterations (Newton steps; for the multinomial loss, passes
-        over the classes).
+        Outer iterations (proximal Newton steps).
     working_set : bool, default=True
         Restrict the inner coordinate descent to the most promising features.
     """
