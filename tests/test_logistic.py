@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from scipy.special import log_softmax
+from scipy.special import log_softmax, logsumexp
 from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
@@ -593,3 +593,26 @@ def test_wrong_number_of_features_at_predict():
     model = LogisticRegression().fit(X, y)
     with pytest.raises(ValueError, match="expecting 4 features"):
         model.predict(X[:, :3])
+
+
+def test_grouped_sparse_weights_are_frequencies():
+    """Integer weights act as repeated rows: objectives agree within the certificates."""
+    rng = np.random.RandomState(42)
+    X = rng.rand(15, 30)
+    y = rng.randint(0, 3, size=15)
+    sw = rng.randint(0, 5, size=15)
+    kw = {"alpha": 0.01, "l1_ratio": 0.5, "multinomial_penalty": "grouped", "tol": 1e-10}
+    weighted = LogisticRegression(**kw).fit(sp.csr_matrix(X), y, sample_weight=sw)
+    repeated = LogisticRegression(**kw).fit(sp.csr_matrix(X.repeat(sw, axis=0)), y.repeat(sw))
+    assert certified(weighted) and certified(repeated)
+
+    def objective(model):
+        eta = X @ model.coef_.T + model.intercept_
+        loss = logsumexp(eta, axis=1) - eta[np.arange(15), y]
+        W = model.coef_.T
+        pen = 0.5 * np.linalg.norm(W, axis=1).sum() + 0.25 * (W**2).sum()
+        return float(np.dot(sw, loss) / sw.sum() + 0.01 * pen)
+
+    assert abs(objective(weighted) - objective(repeated)) <= (
+        weighted.dual_gap_ + repeated.dual_gap_ + 1e-15
+    )

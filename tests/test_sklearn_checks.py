@@ -40,7 +40,28 @@ _CV_LOOSE_TOL = {
 }
 
 
+# The grouped solver (block coordinate descent with Anderson extrapolation)
+# stops the weighted and the repeated fits of the check's 15 x 30 problem at
+# different certified points: on sparse X at tol=1e-4 both gaps are below
+# 9.5e-5 yet probabilities differ by 2.8e-3, at tol=1e-13 still by 6.9e-7
+# (p > n: the objective is flat along many directions, and the gap bounds
+# the objective, not the coefficients). Dense X, centred, does better but not
+# reliably below the check's rtol=1e-7 at the default tol.
+# test_logistic.py::test_grouped_sparse_weights_are_frequencies checks what
+# the certificates do guarantee: equal objectives within the gaps.
+_GROUPED_REASON = (
+    "grouped: certified fits of a flat p > n objective differ by up to ~1e-6 in "
+    "probability even at tol=1e-13, above the check's rtol=1e-7"
+)
+_GROUPED_SPARSE = {
+    "check_sample_weight_equivalence_on_dense_data": _GROUPED_REASON,
+    "check_sample_weight_equivalence_on_sparse_data": _GROUPED_REASON,
+}
+
+
 def _expected_failures(estimator):
+    if isinstance(estimator, LogisticRegression) and estimator.multinomial_penalty == "grouped":
+        return _GROUPED_SPARSE
     # Not the relaxed instance: it picks gamma_=0, an unpenalised refit that
     # interpolates the check's p > n rows, whatever the solver's stopping point.
     if type(estimator) in (LassoCV, ElasticNetCV) and estimator.tol > 1e-8 and not estimator.relax:

@@ -194,7 +194,10 @@ def _extrapolate(
         return W, b
     W_new, b_new = out[:-K].reshape(W.shape), out[-K:]
     eta_new = np.column_stack([data.matvec(W_new[:, k]) for k in range(K)]) + b_new
-    if loss(eta_new) + group_penalty_value(W_new, pen) < loss(eta) + group_penalty_value(W, pen):
+    current = loss(eta) + group_penalty_value(W, pen)
+    # A clear decrease only: a choice made on rounding would make two fits of
+    # the same problem (weights or repeated rows, say) part ways.
+    if loss(eta_new) + group_penalty_value(W_new, pen) < current * (1.0 - 1e-10):
         return np.ascontiguousarray(W_new), np.array(b_new)
     return W, b
 
