@@ -269,6 +269,7 @@ def _polish(
     free_idx = np.flatnonzero((pen.l1 == 0) & (pen.l2 == 0) & inside).astype(np.int64)
     if not fit_intercept and free_idx.size == 0:
         return w, b, eta
+    start = (w, b, eta)
     delta, eta = polish_free(
         data.X, eta, free_idx, fit_intercept, grad_hess, loss, n_classes=n_classes
     )
@@ -284,6 +285,18 @@ def _polish(
     if np.any(clipped != moved):
         eta = np.column_stack([data.matvec(W[:, k]) for k in range(n_classes)]) + b
         eta = eta.ravel() if n_classes == 1 else eta
+        if loss(eta) > loss(start[2]):
+            # Clipping undid more than the Newton steps gained: leave those
+            # features to the solver's own steps, polish the intercept alone.
+            w0, b0, eta0 = start
+            if not fit_intercept:
+                return w0, b0, eta0
+            delta, eta = polish_free(
+                data.X, eta0, np.zeros(0, dtype=np.int64), True, grad_hess, loss,
+                n_classes=n_classes,
+            )
+            b = float(b0 + delta[0, 0]) if n_classes == 1 else b0 + delta[0]
+            return w0, b, eta
     return w, b, eta
 
 
