@@ -28,6 +28,7 @@ __all__ = [
     "nn",
     "norm",
     "penalties",
+    "plotting",
     "regularization_path",
     "solvers",
 ]
@@ -35,10 +36,11 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    # shrinkage.nn needs torch (the extra `torch`); import it only when used,
-    # so `import shrinkage` never pulls torch in.
-    if name == "nn":
+    # shrinkage.nn needs torch (the extra `torch`), shrinkage.plotting
+    # matplotlib (the extra `plot`); import them only when used, so that
+    # `import shrinkage` pulls in neither.
+    if name in ("nn", "plotting"):
         import importlib
 
-        return importlib.import_module(".nn", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
