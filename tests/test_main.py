@@ -36,3 +36,23 @@ def test_main_job_prints_both_models_and_their_features():
     assert int(m[1]) == np.count_nonzero(cv.coef_) and 0 < int(m[1]) < 30
     assert float(m[2]) == round(cv.score(X_test, y_test), 3) and float(m[2]) > 0.9
     assert float(m[3]) > 0.95
+
+
+def test_main_job_needs_no_pandas():
+    """The README's first command installs shrinkage alone: pandas is a test extra."""
+    # A finder that refuses pandas, as on a machine without it (sys.modules
+    # stays free of it, which is how scikit-learn tells it is absent).
+    code = (
+        "import sys, runpy, importlib.abc\n"
+        "class NoPandas(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] == 'pandas':\n"
+        "            raise ImportError('No module named pandas')\n"
+        "sys.meta_path.insert(0, NoPandas())\n"
+        "runpy.run_module('shrinkage', run_name='__main__')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    ).stdout
+    assert "Entry order: bmi, s5, bp" in out
+    assert "keeps 9 of 30 features" in out

@@ -23,11 +23,16 @@ from .path import regularization_path
 
 
 def main(n_alphas: int = 30) -> None:
-    data = load_diabetes(as_frame=True)
-    X, y = data.data, data.target.to_numpy()
+    # Plain arrays and the Bunch's names: the first command of the README
+    # installs shrinkage alone, without pandas.
+    data = load_diabetes()
+    X, y = data.data, data.target
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
 
-    path = regularization_path(X_train, y_train, n_alphas=n_alphas, standardize=True, tol=1e-8)
+    path = regularization_path(
+        X_train, y_train, n_alphas=n_alphas, standardize=True, tol=1e-8,
+        feature_names=data.feature_names,
+    )
     names = np.asarray(path.names(np.arange(path.n_features)))
     print(f"Lasso path on diabetes ({X.shape[0]} samples, {X.shape[1]} features), "
           f"{n_alphas} alphas from alpha_max={path.alpha_max:.3g}")
@@ -59,8 +64,8 @@ def main(n_alphas: int = 30) -> None:
 
 def classification(n_alphas: int = 30) -> None:
     """L1 logistic regression on breast cancer, alpha chosen by CV (1-SE rule)."""
-    data = load_breast_cancer(as_frame=True)
-    X, y = data.data, data.target.to_numpy()
+    data = load_breast_cancer()
+    X, y = data.data, data.target
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, random_state=0, stratify=y
     )
@@ -75,7 +80,7 @@ def classification(n_alphas: int = 30) -> None:
           f"keeps {kept.size} of {X.shape[1]} features: test accuracy "
           f"{cv.score(X_test, y_test):.3f}, AUC {auc:.3f} (certified: duality gap "
           f"{cv.dual_gap_:.1e}).")
-    names = np.asarray(X.columns)
+    names = np.asarray(data.feature_names)
     for j in kept[np.argsort(-np.abs(cv.coef_[0, kept]))]:
         print(f"  {names[j]:>24} {cv.coef_[0, j]:+10.4f}")
 
