@@ -32,7 +32,7 @@ from ._logistic_problem import (
     LogisticProblem,
     _weighted_std,
     logistic_alpha_max,
-    logistic_gradient,
+    logistic_zero_thresholds,
     make_logistic_problem,
     solve_logistic,
     unpenalised_logistic_fit,
@@ -119,24 +119,6 @@ def _grouped(problem: LogisticProblem, options: dict[str, Any]) -> bool:
     return bool(options.get("grouped", False)) and not problem.binary
 
 
-def _zero_thresholds(
-    problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution, grouped: bool
-) -> Vector:
-    """Per feature, the L1 weight above which 0 is optimal (max over classes).
-
-    Grouped, the row of coefficients is zero when the Euclidean norm of its
-    gradient row is at most the group's weight (no bounds apply there).
-    """
-    grad = logistic_gradient(problem, base.coef, base.intercept)
-    if grouped:
-        return np.asarray(np.linalg.norm(grad, axis=1))
-    grads = grad[:, None] if grad.ndim == 1 else grad
-    return np.max(
-        np.column_stack([unit.zero_threshold(grads[:, k]) for k in range(grads.shape[1])]),
-        axis=1,
-    )
-
-
 def logistic_path_from_problem(
     problem: LogisticProblem,
     *,
@@ -159,7 +141,7 @@ def logistic_path_from_problem(
     grouped = _grouped(problem, options)
     if grouped:
         max_iter *= GROUPED_EPOCHS_PER_ITER
-    need = _zero_thresholds(problem, unit, base, grouped)
+    need = logistic_zero_thresholds(problem, unit, base, grouped)
     free = (unit.l1 == 0) & (unit.l2 == 0)
     coef, intercept = base.coef, base.intercept
     solutions = []

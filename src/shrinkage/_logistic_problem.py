@@ -22,7 +22,7 @@ from scipy.special import expit, logsumexp
 
 from .penalties import PenaltyArrays
 from .solvers.group_cd import GroupCD
-from .solvers.prox_newton import LogisticSolution, ProxNewton, StoredX
+from .solvers.prox_newton import LogisticSolution, ProxNewton, StoredX, normalised_weights
 
 Vector = NDArray[np.float64]
 
@@ -71,10 +71,7 @@ class LogisticProblem:
         return np.where(self.labels == 1, 1.0, -1.0)
 
     def omega(self) -> Vector:
-        n = self.labels.shape[0]
-        if self.sample_weight is None:
-            return np.full(n, 1.0 / n)
-        return self.sample_weight / self.sample_weight.sum()
+        return normalised_weights(self.sample_weight, self.labels.shape[0])
 
     def scale_bounds(self, pen: PenaltyArrays) -> PenaltyArrays:
         """Bounds on original-scale coefficients, expressed on the fitted scale."""
@@ -229,26 +226,39 @@ def logistic_gradient(problem: LogisticProblem, coef: Vector, intercept: Any) ->
     return np.asarray(X.T @ (omega[:, None] * (P - Y)), dtype=np.float64)
 
 
+def logistic_zero_thresholds(
+    problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution,
+    grouped: bool = False,
+) -> Vector:
+    """Per feature, the L1 weight above which 0 is optimal at ``base``.
+
+    The largest over the classes of a multinomial model (ungrouped); with
+    ``grouped``, the Euclidean norm of the feature's gradient row (the row
+    is zero when that norm is at most the group's weight; no bounds apply).
+    """
+    grad = logistic_gradient(problem, base.coef, base.intercept)
+    grads = grad[:, None] if grad.ndim == 1 else grad
+    if grouped and not problem.binary:
+        return np.asarray(np.linalg.norm(grads, axis=1))
+    return np.max(
+        np.column_stack([unit.zero_threshold(grads[:, k]) for k in range(grads.shape[1])]),
+        axis=1,
+    )
+
+
 def logistic_alpha_max(
     problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution | None = None,
     grouped: bool = False,
 ) -> float:
     """Smallest alpha at which every penalised coefficient is zero (``unit`` at alpha=1).
 
-    For a multinomial model the largest over classes (ungrouped penalty);
-    ``grouped``, the Euclidean norm of each feature's gradient row.
+    See :func:`logistic_zero_thresholds` for multinomial and grouped models.
     A pure L2 penalty (``unit.l1 == 0``) never zeroes a model: glmnet's
     convention is then applied by the caller (the grid of l1_ratio=1e-3).
     """
     if base is None:
         base = unpenalised_logistic_fit(problem, unit)
-    grad = logistic_gradient(problem, base.coef, base.intercept)
-    grads = grad[:, None] if grad.ndim == 1 else grad
-    if grouped and not problem.binary:
-        need = np.linalg.norm(grads, axis=1)
-    else:
-        need = np.max(np.column_stack([unit.zero_threshold(grads[:, k])
-                                       for k in range(grads.shape[1])]), axis=1)
+    need = logistic_zero_thresholds(problem, unit, base, grouped)
     penalised = unit.l1 > 0
     if not penalised.any():
         return 0.0

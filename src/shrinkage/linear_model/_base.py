@@ -73,6 +73,14 @@ def _check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], None]:
     return check
 
 
+def check_declared_params(estimator: Any) -> None:
+    """Run an estimator's ``_parameter_checks`` (name -> check) on its parameters."""
+    params = estimator.get_params(deep=False)
+    for name, check in estimator._parameter_checks.items():
+        if name in params:
+            check(params[name])
+
+
 def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float64] | None:
     """Validate sample weights: finite, non-negative, right length, positive sum."""
     if sample_weight is None:
@@ -120,12 +128,9 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
     }
 
     def _validate_params(self) -> None:
-        params = self.get_params(deep=False)
-        for name, check in self._parameter_checks.items():
-            if name in params:
-                check(params[name])
-        if "l1_ratio" in params:
-            check_l1_ratio(params["l1_ratio"])
+        check_declared_params(self)
+        if "l1_ratio" in self.get_params(deep=False):
+            check_l1_ratio(self.l1_ratio)
 
     # -- subclass hooks ------------------------------------------------
     def _penalty(self, weight_sum: float) -> _SeparablePenalty:

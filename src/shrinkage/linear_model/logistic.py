@@ -25,6 +25,7 @@ from .._logistic_problem import (
 )
 from .._validation import check_l1_ratio
 from ..penalties import ElasticNet as ElasticNetPenalty
+from ..solvers._logistic_gap import null_loss
 from ._base import (
     SPARSE_FORMATS,
     _check_alpha_param,
@@ -32,6 +33,7 @@ from ._base import (
     _check_choice,
     _check_positive_int,
     _check_tol,
+    check_declared_params,
     check_sample_weight,
     store_params,
 )
@@ -73,14 +75,6 @@ def _check_label_types(y: Any) -> None:
             f"{strings[0]!r}) and non-strings (e.g. {others[0]!r}). Give every label "
             "the same type, e.g. y.astype(str)."
         )
-
-
-def _null_loss(shares: NDArray[np.float64], fit_intercept: bool) -> float:
-    """Loss of the intercept-only model: the entropy of the class shares (``log K`` without)."""
-    if not fit_intercept:
-        return float(np.log(max(shares.shape[0], 2)))
-    positive = shares[shares > 0]
-    return float(max(-np.sum(positive * np.log(positive)), np.finfo(np.float64).tiny))
 
 
 def _label(value: Any) -> str:
@@ -229,9 +223,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         store_params(self, locals())
 
     def _validate_params(self) -> None:
-        params = self.get_params(deep=False)
-        for name, check in self._parameter_checks.items():
-            check(params[name])
+        check_declared_params(self)
         bounded = (
             self.lower_bounds is not None or self.upper_bounds is not None or self.positive
         )
@@ -297,7 +289,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             np.bincount(labels, weights=problem.omega(), minlength=classes.shape[0]),
             dtype=np.float64,
         )
-        self.null_loss_ = _null_loss(shares, self.fit_intercept)
+        self.null_loss_ = null_loss(shares, self.fit_intercept)
         if not solution.converged:
             self._warn_not_converged(solution.certificate, solution.tol, options["max_iter"])
 

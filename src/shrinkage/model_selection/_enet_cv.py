@@ -17,6 +17,7 @@ from ..linear_model._base import (
     _check_bool,
     _check_positive_int,
     _check_tol,
+    check_declared_params,
     check_sample_weight,
     store_params,
 )
@@ -155,10 +156,7 @@ class ElasticNetCV(PenalizedLinearModel):
         store_params(self, locals())
 
     def _validate_params(self) -> None:
-        params = self.get_params(deep=False)
-        for name, check in self._parameter_checks.items():
-            if name in params:
-                check(params[name])
+        check_declared_params(self)
 
     def _l1_ratios(self) -> Vector:
         return np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))

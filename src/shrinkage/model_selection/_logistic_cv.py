@@ -38,6 +38,7 @@ from ..linear_model._base import (
     _check_choice,
     _check_positive_int,
     _check_tol,
+    check_declared_params,
     store_params,
 )
 from ..linear_model.logistic import LogisticRegression, _check_class_weight, _check_label_types
@@ -297,9 +298,7 @@ class LogisticRegressionCV(LogisticRegression):
         store_params(self, locals())
 
     def _validate_params(self) -> None:
-        params = self.get_params(deep=False)
-        for name, check in self._parameter_checks.items():
-            check(params[name])
+        check_declared_params(self)
 
     def _l1_ratios(self) -> Vector:
         return np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))

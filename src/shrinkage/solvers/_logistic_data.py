@@ -50,6 +50,8 @@ class StoredX:
             sq = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
         self.n_rows, self.n_features = self.X.shape
         self.col_norms = np.sqrt(sq)
+        # The sparse kernels centre implicitly by column means; stored X has none.
+        self._no_means = np.zeros(self.n_features)
         self._last_rmatvec: tuple[Vector, Vector] | None = None
         self._centred: tuple[Vector, StoredX, Vector] | None = None
         self.max_norm = float(np.sqrt(sq.max(initial=0.0)))
@@ -82,7 +84,7 @@ class StoredX:
             minus = -w[nz]
             if self.sparse:
                 A = self.X
-                subtract_columns_sparse(A.data, A.indices, A.indptr, self._zeros_p, out,
+                subtract_columns_sparse(A.data, A.indices, A.indptr, self._no_means, out,
                                         nz, minus, out)
             else:
                 subtract_columns_dense(self.X, nz, minus, out)
@@ -92,7 +94,7 @@ class StoredX:
         """``r -= X[:, idx] @ delta`` in place."""
         if self.sparse:
             A = self.X
-            subtract_columns_sparse(A.data, A.indices, A.indptr, self._zeros_p, r, idx,
+            subtract_columns_sparse(A.data, A.indices, A.indptr, self._no_means, r, idx,
                                     delta, r)
         else:
             subtract_columns_dense(self.X, idx, delta, r)
@@ -113,17 +115,12 @@ class StoredX:
         self._last_rmatvec = (np.array(v, dtype=np.float64), out.copy())
         return out
 
-    @property
-    def _zeros_p(self) -> Vector:
-        return np.zeros(self.n_features)
-
     def correlations(self, v: Vector, idx: NDArray[np.int64]) -> Vector:
         """``X[:, idx]' v``."""
         out = np.empty(idx.shape[0])
         if self.sparse:
             A = self.X
-            zeros = np.zeros(self.n_features)
-            correlations_sparse(A.data, A.indices, A.indptr, zeros, v, v, idx, out)
+            correlations_sparse(A.data, A.indices, A.indptr, self._no_means, v, v, idx, out)
         else:
             correlations_dense(self.X, v, idx, out)
         return out

@@ -59,6 +59,18 @@ def gap_tolerance(tol: float, null_loss: float, eta: Vector | None = None) -> fl
     return max(float(tol) * null_loss, GAP_FLOOR * scale)
 
 
+def null_loss(shares: Vector, fit_intercept: bool) -> float:
+    """Loss of the best constant model: the entropy of the class shares.
+
+    ``log K`` without an intercept (the model with every ``eta = 0``); never
+    exactly 0, since it is the unit of the gap's tolerance.
+    """
+    if not fit_intercept:
+        return float(np.log(max(shares.shape[0], 2)))
+    positive = shares[shares > 0]
+    return float(max(-np.sum(positive * np.log(positive)), np.finfo(np.float64).tiny))
+
+
 def binary_loss(eta: Vector, y: Vector, omega: Vector) -> float:
     """``sum_i omega_i log(1 + exp(-y_i eta_i))``."""
     return float(np.dot(omega, np.logaddexp(0.0, -y * eta)))

@@ -36,7 +36,6 @@ from ._logistic_gap import (
     gap_tolerance,
     multinomial_gap,
     multinomial_loss,
-    polish_free,
     softmax_gradient_hessian,
 )
 from .base import lower_penalty, warn_not_converged
@@ -44,6 +43,7 @@ from .prox_newton import (
     LogisticSolution,
     StoredX,
     _null_multinomial_loss,
+    _polish,
     normalised_weights,
 )
 
@@ -128,9 +128,12 @@ class GroupCD:
         def loss(e: Vector) -> float:
             return multinomial_loss(e, labels, omega)
 
+        grad_hess = softmax_gradient_hessian(Y, omega)
+
         epochs = 0
         while True:
-            W, b, eta = _polish(data, W, b, free_idx, fit_intercept, Y, omega, loss)
+            W, b, eta = _polish(data, np.empty(0), W, b, pen, fit_intercept, grad_hess, loss, K)
+            eta = np.ascontiguousarray(eta)  # the kernels update it in place, row by row
             gap, primal, _ = multinomial_gap(
                 data.X, Y, labels, omega, eta, W, pen, data.max_norm, grouped=True
             )
@@ -200,27 +203,3 @@ def _extrapolate(
     if loss(eta_new) + group_penalty_value(W_new, pen) < current * (1.0 - 1e-10):
         return np.ascontiguousarray(W_new), np.array(b_new)
     return W, b
-
-
-def _polish(
-    data: StoredX, W: Vector, b: Vector, free_idx: NDArray[np.int64], fit_intercept: bool,
-    Y: Vector, omega: Vector, loss: Any,
-) -> tuple[Vector, Vector, Vector]:
-    """Recompute ``eta`` exactly; make the intercept and free features optimal."""
-    K = W.shape[1]
-    eta = np.column_stack([data.matvec(W[:, k]) for k in range(K)]) + b
-    if not fit_intercept and free_idx.size == 0:
-        return W, b, eta
-
-    grad_hess = softmax_gradient_hessian(Y, omega)
-
-    delta, eta = polish_free(data.X, eta, free_idx, fit_intercept, grad_hess, loss,
-                             n_classes=K)
-    W = W.copy()
-    b = b.copy()
-    offset = 0
-    if fit_intercept:
-        b += delta[0]
-        offset = 1
-    W[free_idx] += delta[offset:]
-    return W, b, np.ascontiguousarray(eta)

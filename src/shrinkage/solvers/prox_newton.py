@@ -47,6 +47,7 @@ from ._logistic_gap import (
     binary_gap,
     binary_loss,
     gap_tolerance,
+    null_loss,
     polish_free,
 )
 from .base import lower_penalty, warn_not_converged
@@ -149,7 +150,6 @@ class ProxNewton:
         eta = np.empty(0)  # _polish computes X w + b before anything reads it
         null_loss = _null_binary_loss(y01, omega, fit_intercept)
         tol_abs = gap_tolerance(self.tol, null_loss)
-        col_norms = _column_norms(data)
 
         def loss(e: Vector) -> float:
             return binary_loss(e, y, omega)
@@ -172,7 +172,7 @@ class ProxNewton:
             curv = np.maximum(prob * (1.0 - prob), _CURVATURE_FLOOR)
             h = omega * curv
             r = (y01 - prob) / curv
-            ws = working_set(w, corr, pen, col_norms, self.working_set)
+            ws = working_set(w, corr, pen, data.col_norms, self.working_set)
             w, b, eta, used = _newton_step(
                 data, w, b, eta, h, r, pen, ws, fit_intercept, gap, loss,
                 -omega * (y01 - prob), anderson=True,
@@ -228,25 +228,14 @@ def _start(coef_init: Vector | None, pen: PenaltyArrays, p: int) -> Vector:
     return np.clip(w, pen.lower, pen.upper)
 
 
-def _column_norms(data: StoredX) -> Vector:
-    return data.col_norms
-
-
 def _null_binary_loss(y01: Vector, omega: Vector, fit_intercept: bool) -> float:
     """The loss of the best constant model (``log 2`` without an intercept)."""
-    if not fit_intercept:
-        return float(np.log(2.0))
     share = float(np.clip(np.dot(omega, y01), 0.0, 1.0))
-    entropy = -sum(q * np.log(q) for q in (share, 1.0 - share) if q > 0)
-    return float(max(entropy, np.finfo(np.float64).tiny))
+    return null_loss(np.array([share, 1.0 - share]), fit_intercept)
 
 
 def _null_multinomial_loss(Y: Vector, omega: Vector, fit_intercept: bool) -> float:
-    if not fit_intercept:
-        return float(np.log(Y.shape[1]))
-    shares = omega @ Y
-    shares = shares[shares > 0]
-    return float(max(-np.sum(shares * np.log(shares)), np.finfo(np.float64).tiny))
+    return null_loss(omega @ Y, fit_intercept)
 
 
 def _polish(
