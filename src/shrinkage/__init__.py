@@ -24,12 +24,15 @@ __all__ = [
     "Ridge",
     "RidgeCV",
     "datafits",
+    "io",
+    "load",
     "model_selection",
     "nn",
     "norm",
     "penalties",
     "plotting",
     "regularization_path",
+    "save",
     "solvers",
 ]
 __version__ = "0.1.0"
@@ -37,10 +40,12 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> object:
     # shrinkage.nn needs torch (the extra `torch`), shrinkage.plotting
-    # matplotlib (the extra `plot`); import them only when used, so that
-    # `import shrinkage` pulls in neither.
-    if name in ("nn", "plotting"):
-        import importlib
+    # matplotlib; shrinkage.io (save, load) is only needed by who saves or
+    # loads: import them when used, so that `import shrinkage` stays cheap.
+    import importlib
 
+    if name in ("nn", "plotting", "io"):
         return importlib.import_module(f".{name}", __name__)
+    if name in ("save", "load"):
+        return getattr(importlib.import_module(".io", __name__), name)
     raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")

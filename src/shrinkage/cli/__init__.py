@@ -1,0 +1,75 @@
+"""The ``shrinkage`` command: ``shrinkage fit``, ``shrinkage predict``, ``shrinkage path``.
+
+:func:`main` is the entry point (``[project.scripts]`` and ``python -m
+shrinkage``). It is the error boundary: what a user can get wrong is
+printed as one line ``error: ...`` on stderr with exit status 1 (2 for a
+command line that cannot run as written), never a traceback, unless
+``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from typing import Any
+
+from ._errors import EXIT_ERROR, EXIT_USAGE, UserError
+
+__all__ = ["UserError", "main"]
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def _print_error(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/bold red] {_one_line(message)}", markup=True, emoji=False
+    )
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int,
+                  file: Any = None, line: Any = None) -> None:
+    """Library warnings (e.g. a solver that did not converge) as one line each."""
+    print(f"warning: {_one_line(str(message))}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None, prog_name: str = "shrinkage") -> None:
+    """Run the command with ``argv`` (default ``sys.argv[1:]``) and exit with its status."""
+    from ..io import ModelFileError
+    from ._app import STATE, app
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    import typer.main
+
+    command = typer.main.get_command(app)
+    with warnings.catch_warnings():
+        warnings.simplefilter("once")
+        warnings.showwarning = _show_warning
+        try:
+            status = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+        except (UserError, ModelFileError) as exc:
+            if STATE["debug"]:
+                raise
+            _print_error(str(exc))
+            sys.exit(getattr(exc, "code", EXIT_ERROR))
+        except KeyboardInterrupt:
+            _print_error("interrupted.")
+            sys.exit(130)
+        except Exception as exc:
+            if STATE["debug"] or "--debug" in args:
+                raise
+            usage = getattr(exc, "format_message", None)
+            if usage is not None and hasattr(exc, "exit_code"):  # click's usage errors
+                ctx = getattr(exc, "ctx", None)
+                hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+                _print_error(f"{usage()}{hint}")
+                sys.exit(EXIT_USAGE if exc.exit_code == 2 else exc.exit_code)
+            _print_error(
+                f"unexpected {type(exc).__name__}: {exc}. This is a bug in shrinkage: "
+                "run again with --debug for the traceback and report it."
+            )
+            sys.exit(EXIT_ERROR)
+    sys.exit(status if isinstance(status, int) else 0)
