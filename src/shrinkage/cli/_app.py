@@ -225,7 +225,11 @@ def path(
     impute: ImputeOpt = None,
     drop: DropOpt = None,
 ) -> None:
-    """Print the regularization path on all rows: alpha, df, deviance ratio, features entering."""
+    """Print the regularization path on all rows: alpha, df, deviance ratio, features entering.
+
+    The model defaults from the target: the Lasso for numbers, the L1
+    logistic regression for class labels.
+    """
     from ._run import run_path_command
 
     run_path_command(

@@ -177,7 +177,11 @@ def run_path_command(
     if l1_ratio is not None and not 0 <= l1_ratio <= 1:
         raise UserError(f"--l1-ratio must lie in [0, 1]; got {l1_ratio:g}.", EXIT_USAGE)
     ds = load_dataset(data, dataset=dataset, target=target, drop=drop, impute=impute)
+    # A numeric target defaults to the Lasso here: its path is the one where
+    # features enter one by one.
     kind = choose_model(ds.y, model, ds.target)
+    if model is None and kind == "elasticnet":
+        kind = "lasso"
     ratio = {"lasso": 1.0, "logistic": 1.0, "elasticnet": 0.5, "ridge": 0.0}[kind]
     if l1_ratio is not None:
         if kind in ("lasso", "ridge") and l1_ratio != ratio:

@@ -43,14 +43,14 @@ class Encoder:
         self.arrays: list[np.ndarray] = []
 
     def encode(self, value: Any) -> Any:
-        if value is None or isinstance(value, bool | str):
-            return value
-        if isinstance(value, int):
+        # NumPy first: np.float64 is also a Python float, and its type matters
+        # (a loaded model must give bit-identical, same-typed results).
+        if isinstance(value, np.generic | np.ndarray):
+            return self._array(np.asarray(value), scalar=isinstance(value, np.generic))
+        if value is None or isinstance(value, bool | str | int):
             return value
         if isinstance(value, float):
             return value if math.isfinite(value) else {"__float__": repr(value)}
-        if isinstance(value, np.generic | np.ndarray):
-            return self._array(np.asarray(value), scalar=isinstance(value, np.generic))
         if isinstance(value, tuple):
             return {"__tuple__": [self.encode(v) for v in value]}
         if isinstance(value, list):

@@ -1,17 +1,20 @@
 """The ``.shrink`` container: one ZIP file of JSON and NumPy arrays, checksummed.
 
-Layout (every entry stored, never extracted to disk)::
+Layout (entries are read into memory, never extracted to disk)::
 
     manifest.json        format name and version, library version, the object's state
     arrays/<k>.npy       the arrays the state refers to by number (np.save, no pickle)
-    SHA256               hex SHA-256 of everything above (names, sizes and bytes)
+    (archive comment)    "shrinkage-sha256:" and the SHA-256 of the whole file
 
-Reading checks, in this order: the file is a ZIP holding the expected
-entries; the manifest names this format and a version this library reads
-(a newer version is refused before anything else, so the message stays
-right whatever a later version changes); the checksum matches (a truncated,
-bit-flipped or hand-edited file is refused); only then are the arrays
-parsed, with ``allow_pickle=False``.
+The checksum covers every byte of the file (computed with its own 64 hex
+digits set to "0"), ZIP headers included, so any truncation, flipped bit
+or edit is caught, not only those inside an entry's data.
+
+Reading checks, in this order: the file is a ZIP holding a manifest; the
+manifest names this format and a version this library reads (a newer
+version is refused first, so the message stays right whatever a later
+version changes); the checksum matches; only then are the arrays parsed,
+with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
@@ -32,10 +35,13 @@ import numpy as np
 FORMAT_NAME = "shrinkage-model"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-CHECKSUM = "SHA256"
-# A model file is coefficients and small grids; refuse to inflate anything
-# larger (a ZIP bomb, or not a model file at all).
-MAX_UNCOMPRESSED = 2**31
+CHECKSUM_PREFIX = b"shrinkage-sha256:"
+DIGEST_LENGTH = 64
+# A model file is coefficients and small grids; refuse to read or inflate
+# anything larger (a ZIP bomb, or not a model file at all).
+MAX_SIZE = 2**31
+# Fixed entry dates: the same model gives the same bytes.
+ENTRY_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 class ModelFileError(ValueError):
@@ -68,14 +74,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], obje
         raise
 
 
-def _digest(entries: dict[str, bytes]) -> str:
-    """SHA-256 over every entry's name, length and bytes, in name order."""
-    sha = hashlib.sha256()
-    for name in sorted(entries):
-        data = entries[name]
-        sha.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0")
-        sha.update(data)
-    return sha.hexdigest()
+def _whole_file_digest(data: bytes) -> bytes:
+    """SHA-256 of ``data`` with its trailing digest replaced by zeros."""
+    blank = data[: len(data) - DIGEST_LENGTH] + b"0" * DIGEST_LENGTH
+    return hashlib.sha256(blank).hexdigest().encode()
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -91,32 +93,45 @@ def write_container(
     entries = {MANIFEST: json.dumps(manifest, indent=1, allow_nan=False).encode()}
     for k, array in enumerate(arrays):
         entries[f"arrays/{k}.npy"] = _npy_bytes(array)
-    checksum = _digest(entries).encode()
-
-    def write(handle: IO[bytes]) -> None:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, data in entries.items():
-                archive.writestr(name, data)
-            archive.writestr(CHECKSUM, checksum)
-
-    atomic_write(path, write)
+    write_entries(path, entries)
 
 
-def _read_entries(path: str | os.PathLike[str]) -> dict[str, bytes]:
-    name = os.fspath(path)
+def write_entries(path: str | os.PathLike[str], entries: dict[str, bytes]) -> None:
+    """Write raw ZIP entries and the whole-file checksum atomically to ``path``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries.items():
+            info = zipfile.ZipInfo(name, date_time=ENTRY_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+        # The comment is the file's last bytes: the digest goes there.
+        archive.comment = CHECKSUM_PREFIX + b"0" * DIGEST_LENGTH
+    data = buffer.getvalue()
+    data = data[: len(data) - DIGEST_LENGTH] + _whole_file_digest(data)
+    atomic_write(path, lambda handle: handle.write(data))
+
+
+def _read_entries(name: str) -> tuple[bytes, dict[str, bytes]]:
+    """The file's bytes and its entries (in memory)."""
     try:
-        with zipfile.ZipFile(name) as archive:
+        if os.path.getsize(name) > MAX_SIZE:
+            raise ModelFileError(f"{name} is larger than 2 GiB: not a shrinkage model file.")
+        with open(name, "rb") as handle:
+            data = handle.read()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED:
+            if sum(info.file_size for info in infos) > MAX_SIZE:
                 raise ModelFileError(f"{name}: the file declares more than 2 GiB of content.")
-            return {info.filename: archive.read(info) for info in infos}
+            return data, {info.filename: archive.read(info) for info in infos}
     except FileNotFoundError:
         raise ModelFileError(f"{name}: no such file.") from None
     except IsADirectoryError:
         raise ModelFileError(f"{name} is a directory, not a model file.") from None
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as exc:
-        if isinstance(exc, ModelFileError):
-            raise
+    except PermissionError:
+        raise ModelFileError(f"{name}: permission denied.") from None
+    except ModelFileError:
+        raise
+    except Exception as exc:  # zipfile, zlib, struct and OSError on a damaged file
         raise ModelFileError(
             f"{name} is not a readable shrinkage model file (damaged or truncated: {exc})."
         ) from None
@@ -131,11 +146,9 @@ def read_container(path: str | os.PathLike[str]) -> tuple[dict[str, Any], list[n
         With a one-line message saying what is wrong and what to do.
     """
     name = os.fspath(path)
-    entries = _read_entries(path)
-    if MANIFEST not in entries or CHECKSUM not in entries:
-        raise ModelFileError(
-            f"{name} is not a shrinkage model file (no {MANIFEST} or {CHECKSUM} inside)."
-        )
+    data, entries = _read_entries(name)
+    if MANIFEST not in entries:
+        raise ModelFileError(f"{name} is not a shrinkage model file (no {MANIFEST} inside).")
     try:
         manifest = json.loads(entries[MANIFEST])
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -154,8 +167,10 @@ def read_container(path: str | os.PathLike[str]) -> tuple[dict[str, Any], list[n
             f"{manifest.get('shrinkage_version', '?')}); upgrade shrinkage: "
             "pip install --upgrade shrinkage."
         )
-    stored = entries.pop(CHECKSUM).decode(errors="replace").strip()
-    if stored != _digest(entries):
+    trailer = data[-(len(CHECKSUM_PREFIX) + DIGEST_LENGTH):]
+    if not trailer.startswith(CHECKSUM_PREFIX) or trailer[-DIGEST_LENGTH:] != (
+        _whole_file_digest(data)
+    ):
         raise ModelFileError(
             f"{name} is damaged: its checksum does not match its content (a truncated, "
             "corrupted or edited file); refit or restore the model file."
