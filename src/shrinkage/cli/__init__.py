@@ -18,8 +18,13 @@ from ._errors import EXIT_ERROR, EXIT_USAGE, UserError
 __all__ = ["UserError", "main"]
 
 
+MAX_MESSAGE = 600
+
+
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    """Whitespace folded; a library message listing thousands of values is cut."""
+    text = " ".join(str(message).split())
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 5] + " ..."
 
 
 def _print_error(message: str) -> None:

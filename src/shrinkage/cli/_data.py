@@ -24,6 +24,9 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 # A numeric target with at most this many distinct integer values is taken
 # for class labels (a 0/1 outcome, a rating); --model says otherwise.
 MAX_CLASS_LABELS = 10
+# Text targets with more labels than this are taken for numbers gone wrong
+# (or ids), not for classes.
+MAX_TEXT_LABELS = 100
 REGRESSION_MODELS = ("lasso", "elasticnet", "ridge")
 MODELS = (*REGRESSION_MODELS, "logistic")
 
@@ -167,6 +170,15 @@ def load_dataset(
 def choose_model(y: Any, model: str | None, target: str) -> str:
     """The model asked for, or the one the target calls for; checks they agree."""
     numeric = is_numeric_column(y)
+    if not numeric and model in (None, "logistic"):
+        labels = y.astype(object).map(str)
+        n_labels = labels.nunique()
+        if n_labels > min(MAX_TEXT_LABELS, max(2, len(y) // 2)):
+            raise UserError(
+                f"the target {target!r} holds text with {n_labels} distinct values (e.g. "
+                f"{labels.iloc[0]!r}): too many to be classes. If it should be numbers, fix "
+                "the values that are not; otherwise choose another --target."
+            )
     if model is None:
         values = np.unique(y.to_numpy()) if numeric else None
         few = values is not None and values.size <= MAX_CLASS_LABELS and bool(

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..io import TablePipeline
+from ..io._pipeline import check_missing
 from ..model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV, RidgeCV
 from ..model_selection._logistic_cv import classifier_error_function
 from ..model_selection._selection import error_function
@@ -201,6 +202,9 @@ def run_fit(
     of the ``total`` (fold, alpha) evaluations.
     """
     classifier = options.model == "logistic"
+    # Counted on the whole table (the numbers a user finds in the file), not
+    # on the training part alone.
+    check_missing(features, options.impute)
     X_train, X_test, y_train, y_test = split(features, y, options, classifier)
     if classifier:
         y_train = np.asarray(y_train)

@@ -71,7 +71,7 @@ def run_fit_command(
     if l1_ratio is not None and kind in ("lasso", "ridge"):
         raise UserError(f"--l1-ratio is for elasticnet and logistic, not {kind}.", EXIT_USAGE)
     if model is None:
-        err.print(f"target {ds.target!r}: {kind} (--model to choose another)")
+        console.print(f"target {ds.target!r}: {kind} (--model to choose another)")
     options = FitOptions(model=kind, l1_ratio=l1_ratio, cv=cv, rule=rule,
                          standardize=standardize, test_size=test_size, n_alphas=n_alphas,
                          seed=seed, impute=impute, n_jobs=jobs if jobs > 1 else None)

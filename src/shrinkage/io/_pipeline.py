@@ -40,6 +40,22 @@ def missing_counts(frame: Any) -> dict[str, int]:
     return {str(k): int(v) for k, v in counts.items() if v > 0}
 
 
+def check_missing(frame: Any, impute: str | None) -> None:
+    """Refuse all-missing columns always, and any missing value without ``impute``."""
+    empty = {str(c): len(frame) for c in frame.columns if frame[c].isna().all()}
+    if empty:
+        raise DataError(
+            f"column(s) with only missing values: {_count_list(empty, len(frame))}; "
+            "drop them (--drop COL)."
+        )
+    missing = missing_counts(frame)
+    if missing and impute is None:
+        raise DataError(
+            f"missing values in {_count_list(missing, len(frame))}; fill them, drop "
+            "those columns (--drop), or impute (--impute mean|median)."
+        )
+
+
 def is_numeric_column(series: Any) -> bool:
     """Numbers and booleans are used as they are; anything else is a category."""
     import pandas as pd
@@ -106,18 +122,7 @@ class TablePipeline:
         self.columns_ = [str(c) for c in frame.columns]
         if len(set(self.columns_)) != len(self.columns_):
             raise DataError("the data has duplicated column names; give every column its own.")
-        empty = {c: int(frame[c].isna().sum()) for c in self.columns_ if frame[c].isna().all()}
-        if empty:
-            raise DataError(
-                f"column(s) with only missing values: {_count_list(empty, len(frame))}; "
-                "drop them (--drop COL)."
-            )
-        missing = missing_counts(frame)
-        if missing and self.impute is None:
-            raise DataError(
-                f"missing values in {_count_list(missing, len(frame))}; fill them, drop "
-                "those columns (--drop), or impute (--impute mean|median)."
-            )
+        check_missing(frame, self.impute)
         self.numeric_ = [c for c in self.columns_ if is_numeric_column(frame[c])]
         self.categorical_ = [c for c in self.columns_ if c not in self.numeric_]
         self.fill_: dict[str, Any] = {}
