@@ -65,3 +65,24 @@ def test_model_kind_defaults_from_the_target():
     assert choose_model(pd.Series(["a", "b"]), None, "y") == "logistic"
     assert choose_model(pd.Series([True, False]), None, "y") == "logistic"
     assert choose_model(pd.Series([0, 1, 1, 0]), "lasso", "y") == "lasso"
+
+
+def test_no_held_out_rows_and_several_classes(tmp_path, capsys):
+    """--test-size 0: no test metrics, no loss picture; three classes: a column per class."""
+    from sklearn.datasets import load_iris
+
+    from shrinkage.cli import main
+
+    data = load_iris(as_frame=True)
+    frame = data.data.assign(species=np.asarray(data.target_names)[data.target])
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    with pytest.raises(SystemExit) as info:
+        main(["fit", str(tmp_path / "iris.csv"), "-t", "species", "--test-size", "0", "--cv",
+              "3", "--n-alphas", "8", "--out", str(tmp_path / "out")])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "150 training rows;" in out and "held-out" not in out
+    assert "coef (setosa)" in out and "coef (virginica)" in out
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert page.count("<img ") == 2 and "No held-out rows (--test-size 0)" in page
+    assert "coefficients of &#x27;setosa&#x27;" in page

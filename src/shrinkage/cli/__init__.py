@@ -63,6 +63,13 @@ def main(argv: list[str] | None = None, prog_name: str = "shrinkage") -> None:
         except KeyboardInterrupt:
             _print_error("interrupted.")
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`shrinkage predict ... | head`): stop quietly,
+            # and keep Python from complaining when it flushes stdout at exit.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
         except Exception as exc:
             if STATE["debug"] or "--debug" in args:
                 raise

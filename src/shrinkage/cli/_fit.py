@@ -128,11 +128,11 @@ class FitResult:
 
 
 def split(features: Any, y: Any, options: FitOptions, classifier: bool) -> tuple[Any, ...]:
-    """Training and held-out parts (stratified for classes); no held-out part at 0."""
+    """``X_train, X_test, y_train, y_test`` (stratified for classes); no test part at 0."""
     from sklearn.model_selection import train_test_split
 
     if options.test_size == 0:
-        return features, y, None, None
+        return features, None, y, None
     return tuple(train_test_split(
         features, y, test_size=options.test_size, random_state=options.seed,
         stratify=y if classifier else None,

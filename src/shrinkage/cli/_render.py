@@ -21,7 +21,7 @@ from ._fit import FitResult
 PACKAGES = ("shrinkage", "numpy", "scipy", "scikit-learn", "numba", "pandas", "pyarrow",
             "matplotlib", "typer", "rich")
 ESTIMATOR_ALPHA_NOTE = {
-    "RidgeCV": " (Ridge's scale: sum of squared residuals + alpha ||w||^2)",
+    "RidgeCV": ", on Ridge's scale",
 }
 
 
@@ -73,7 +73,7 @@ def summary_rows(result: FitResult) -> list[tuple[str, str]]:
     est = result.pipeline.estimator
     label = scoring_label(result.scoring)
     note = ESTIMATOR_ALPHA_NOTE.get(type(est).__name__, "")
-    rows = [("chosen alpha", f"{_g(result.alpha)} (rule {result.options.rule}){note}")]
+    rows = [("chosen alpha", f"{_g(result.alpha)} (rule {result.options.rule}{note})")]
     if result.l1_ratio is not None:
         rows.append(("l1_ratio", f"{result.l1_ratio:g}"))
     (m_min, s_min), (m_1se, s_1se) = result.cv_error_min, result.cv_error_1se
@@ -132,11 +132,14 @@ def report_data(result: FitResult, dataset: Any, columns: list[dict[str, Any]],
     """The report's content."""
     title, sub = describe_setup(result, dataset.name)
     header, rows = coefficient_table(result)
+    classes = result.class_names
+    note = (f"With {len(classes)} classes it shows the coefficients of {classes[0]!r}; the "
+            "table has every class." if classes is not None and len(classes) > 2 else "")
     return ReportData(
         title=f"shrinkage report: {title}", subtitle=sub, summary=summary_rows(result),
         metrics=metric_rows(result), coef_header=header, coef_rows=rows,
         dropped=result.dropped, data_summary=data_summary(result, dataset), columns=columns,
-        command=command, versions=versions(), images=images,
+        command=command, versions=versions(), images=images, path_note=note,
     )
 
 

@@ -87,17 +87,27 @@ def run_fit_command(
                 raise UserError(str(exc)) from None
             except ValueError as exc:
                 raise UserError(f"cannot fit {kind}: {exc}") from None
+        # Files first: a closed terminal or pipe (`shrinkage fit | head`) must
+        # not cost the report and the model.
+        size = _write_outputs(result, ds, command_line(), report_path, model_path)
         print_summary(console, result, ds.name)
-        command = command_line()
-        _write_outputs(result, ds, command, report_path, model_path, console, start)
+        console.print(
+            f"Wrote {report_path} ({size / 1024:.0f} KB) and {model_path} "
+            f"({model_path.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - start:.1f} s.",
+            highlight=False,
+        )
+        console.print(f"Predict new rows: shrinkage predict {model_path} NEW.csv -o "
+                      "predictions.csv", highlight=False)
     except BaseException:
         if created:
             remove_if_empty(directory)
         raise
 
 
-def _write_outputs(result: Any, ds: Any, command: str, report_path: Path, model_path: Path,
-                   console: Any, start: float) -> None:
+def _write_outputs(
+    result: Any, ds: Any, command: str, report_path: Path, model_path: Path
+) -> int:
+    """Write the report and the model; return the report's size in bytes."""
     from ..report import figures, write_report
 
     pipeline = result.pipeline
@@ -108,13 +118,7 @@ def _write_outputs(result: Any, ds: Any, command: str, report_path: Path, model_
     size = write_report(content, report_path)
     save(pipeline, model_path, metadata={"command": command, "data": ds.name,
                                         "target": ds.target, "metrics": result.metrics})
-    console.print(
-        f"Wrote {report_path} ({size / 1024:.0f} KB) and {model_path} "
-        f"({model_path.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - start:.1f} s.",
-        highlight=False,
-    )
-    console.print(f"Predict new rows: shrinkage predict {model_path} NEW.csv -o predictions.csv",
-                  highlight=False)
+    return size
 
 
 def _load_pipeline(model_file: Path) -> TablePipeline:

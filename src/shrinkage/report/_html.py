@@ -51,6 +51,7 @@ class ReportData:
     command: str
     versions: list[tuple[str, str]]
     images: dict[str, str] = field(default_factory=dict)
+    path_note: str = ""
 
 
 def _kv(rows: list[tuple[str, str]]) -> str:
@@ -92,13 +93,14 @@ def _columns(data: ReportData) -> str:
     return f'<table id="columns"><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 
-def _figures(images: dict[str, str]) -> str:
+def _figures(images: dict[str, str], path_note: str) -> str:
     parts = []
     for key in ("path", "cv", "loss"):
         if key in images:
+            caption = CAPTIONS[key] + (f" {path_note}" if key == "path" and path_note else "")
             parts.append(
                 f'<figure><img alt="{key} plot" src="data:image/png;base64,{images[key]}">'
-                f"<figcaption>{escape(CAPTIONS[key])}</figcaption></figure>"
+                f"<figcaption>{escape(caption)}</figcaption></figure>"
             )
     if "loss" not in images:
         parts.append("<p>No held-out rows (--test-size 0): no validation-loss picture.</p>")
@@ -121,7 +123,7 @@ def render(data: ReportData) -> str:
 <h2>Held-out test metrics</h2>
 {metrics}
 <h2>Pictures</h2>
-{_figures(data.images)}
+{_figures(data.images, data.path_note)}
 <h2>Coefficients</h2>
 <p>One row per nonzero coefficient, largest first by its size on the standardised scale
 (coefficient times the column's standard deviation); coefficients are on the original scale
