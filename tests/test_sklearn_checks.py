@@ -22,24 +22,6 @@ _EXPECTED_FAILURES = {
     }
 }
 
-# The CV estimators treat integer weights as frequencies (the check's
-# LeaveOneGroupOut folds are the same for both fits, and both choose the same
-# grid point), but the check compares predictions at atol=1e-9 / rtol=1e-7,
-# below the default tol=1e-4 duality-gap stop of the final refit: on its
-# 45 x 30 data the weighted and the repeated fits differ by ~3e-9, as much as
-# the repeated fit differs from itself with its rows permuted, while each is
-# ~5e-6 from the converged solution. test_cv_sample_weight_equivalence runs
-# the check at tol=1e-10, where it holds.
-_LOOSE_TOL_REASON = (
-    "tol=1e-4 stops the refit ~5e-6 from the optimum; weighted and repeated fits "
-    "differ by ~3e-9 (as a row permutation does), above the check's atol=1e-9"
-)
-_CV_LOOSE_TOL = {
-    "check_sample_weight_equivalence_on_dense_data": _LOOSE_TOL_REASON,
-    "check_sample_weight_equivalence_on_sparse_data": _LOOSE_TOL_REASON,
-}
-
-
 # The grouped solver (block coordinate descent with Anderson extrapolation)
 # stops the weighted and the repeated fits of the check's 15 x 30 problem at
 # different certified points: on sparse X at tol=1e-4 both gaps are below
@@ -62,10 +44,6 @@ _GROUPED_SPARSE = {
 def _expected_failures(estimator):
     if isinstance(estimator, LogisticRegression) and estimator.multinomial_penalty == "grouped":
         return _GROUPED_SPARSE
-    # Not the relaxed instance: it picks gamma_=0, an unpenalised refit that
-    # interpolates the check's p > n rows, whatever the solver's stopping point.
-    if type(estimator) in (LassoCV, ElasticNetCV) and estimator.tol > 1e-8 and not estimator.relax:
-        return _CV_LOOSE_TOL
     return _EXPECTED_FAILURES.get(type(estimator).__name__, {})
 
 

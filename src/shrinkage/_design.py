@@ -20,6 +20,7 @@ the stored values, and centring is implicit (see ``_kernels/cd_sparse``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg
@@ -161,6 +162,14 @@ class SparseDesign:
 
 
 Design = DenseDesign | SparseDesign
+
+
+def storage_of(design: Design) -> tuple[Any, ...]:
+    """The tuple that tells compiled code how X is stored (``_kernels/storage.py``)."""
+    if isinstance(design, SparseDesign):
+        A = design.A
+        return (A.data, A.indices, A.indptr, design.means, design.v, design.av)
+    return (design.X, design.col_end)
 
 
 def as_design(X: object) -> Design:

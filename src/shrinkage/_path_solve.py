@@ -15,7 +15,8 @@ import numpy as np
 import scipy.optimize
 from numpy.typing import NDArray
 
-from ._design import CenteredProblem, DenseDesign
+from ._design import CenteredProblem, DenseDesign, storage_of
+from ._kernels.path_cd import enet_path
 from .penalties import PenaltyArrays
 from .solvers.base import Solution
 from .solvers.cd import CoordinateDescent, certify
@@ -136,6 +137,10 @@ def solve_path(
     bounded = bool(np.isfinite(unit.lower).any() or np.isfinite(unit.upper).any())
     if not np.any(unit.l1) and not bounded:
         solutions = _ridge_path(problem, unit, alphas, tol=tol, max_iter=max_iter)
+    elif compiled_path_applies(problem, unit):
+        w = np.array(w0 if coef_init is None else coef_init, dtype=np.float64)
+        return compiled_path(problem, unit, alphas, w, tol=tol, max_iter=max_iter,
+                             null_rss=null_rss)
     else:
         solver = CoordinateDescent(tol=tol, max_iter=max_iter)
         w = w0 if coef_init is None else coef_init
@@ -167,6 +172,45 @@ def solve_path(
         converged=np.array([s.converged for s in solutions], dtype=bool),
         rss=np.array([_rss(problem, s.coef) for s in solutions], dtype=np.float64),
         null_rss=null_rss,
+    )
+
+
+def compiled_path_applies(problem: CenteredProblem, unit: PenaltyArrays) -> bool:
+    """Whether :func:`compiled_path` can solve this problem.
+
+    Features with neither L1 nor L2 and an open side need the projected dual
+    point of :class:`~shrinkage.solvers.cd.CoordinateDescent`.
+    """
+    free = (unit.l1 == 0) & (unit.l2 == 0)
+    return bool(problem.y.ndim == 1 and not free.any())
+
+
+def compiled_path(
+    problem: CenteredProblem,
+    unit: PenaltyArrays,
+    alphas: Vector,
+    w: Vector,
+    *,
+    tol: float,
+    max_iter: int,
+    null_rss: float,
+) -> FittedPath:
+    """The whole grid in one compiled call (``_kernels/path_cd.py``)."""
+    design, y, n = problem.design, problem.y, problem.n_samples
+    tol_abs = tol * float(y @ y) / n
+    p, k = unit.n_features, len(alphas)
+    coefs = np.empty((p, k))
+    gaps, primals, rss = np.empty(k), np.empty(k), np.empty(k)
+    n_iter = np.zeros(k, dtype=np.int64)
+    w = np.clip(w, unit.lower, unit.upper)
+    enet_path(
+        storage_of(design), y, np.asarray(alphas, dtype=np.float64), unit.l1, unit.l2,
+        unit.lower, unit.upper, design.norms2, float(n), tol_abs, int(max_iter),
+        w, coefs, gaps, primals, rss, n_iter,
+    )
+    return FittedPath(
+        coefs=coefs, gaps=gaps, tols=np.full(k, tol_abs), n_iter=n_iter,
+        converged=gaps <= tol_abs, rss=rss, null_rss=null_rss,
     )
 
 

@@ -1,0 +1,84 @@
+"""Column operations of X, dispatched at compile time on how X is stored.
+
+The compiled path (``path_cd.py``) is written once against three operations
+and numba picks the dense or the CSC kernel from the type of the tuple that
+describes X, so the path logic has no sparse twin and no runtime switch:
+
+- dense: ``(X, col_end)``, X column-major, column ``j`` read in rows
+  ``0 .. col_end[j] - 1`` (all rows, or the triangle of a reduced tall problem);
+- CSC: ``(data, indices, indptr, means, v, av)``, the implicitly centred
+  columns ``a_j - means[j] v`` of ``cd_sparse.py``.
+"""
+
+from numba import types
+from numba.extending import overload
+
+from .cd_dense import cd_epochs_dense, correlations_dense, subtract_columns_dense
+from .cd_sparse import cd_epochs_sparse, correlations_sparse, subtract_columns_sparse
+
+_DENSE, _SPARSE = 2, 6  # lengths of the two descriptions
+
+
+def epochs(Xs, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
+    """``n_epochs`` passes of coordinate descent over ``ws`` (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def correlations(Xs, v, idx, out):
+    """``out[k] = x_{idx[k]}' v`` (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def subtract_columns(Xs, idx, delta, r):
+    """``r -= X[:, idx] @ delta`` (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def _kind(Xs):
+    if isinstance(Xs, types.BaseTuple) and len(Xs) in (_DENSE, _SPARSE):
+        return len(Xs)
+    return None
+
+
+@overload(epochs)
+def _epochs(Xs, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
+            return cd_epochs_dense(
+                Xs[0], w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs, Xs[1]
+            )
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
+            return cd_epochs_sparse(
+                Xs[0], Xs[1], Xs[2], Xs[3], Xs[4], Xs[5], w, r, l1, l2, lower, upper,
+                norms2, n_samples, ws, n_epochs,
+            )
+        return sparse
+    return None
+
+
+@overload(correlations)
+def _correlations(Xs, v, idx, out):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs, v, idx, out):
+            correlations_dense(Xs[0], v, idx, out)
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs, v, idx, out):
+            correlations_sparse(Xs[0], Xs[1], Xs[2], Xs[3], Xs[4], v, idx, out)
+        return sparse
+    return None
+
+
+@overload(subtract_columns)
+def _subtract_columns(Xs, idx, delta, r):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs, idx, delta, r):
+            subtract_columns_dense(Xs[0], idx, delta, r)
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs, idx, delta, r):
+            subtract_columns_sparse(Xs[0], Xs[1], Xs[2], Xs[3], Xs[4], idx, delta, r)
+        return sparse
+    return None
