@@ -152,7 +152,7 @@ def _cv_point(estimator: Any, alpha: float) -> tuple[float, float]:
     return float(mean[s, k]), float(se[s, k])
 
 
-def test_metrics(pipeline: TablePipeline, X_test: Any, y_test: Any) -> dict[str, float | None]:
+def held_out_metrics(pipeline: TablePipeline, X_test: Any, y_test: Any) -> dict[str, float | None]:
     """R^2 and MSE, or accuracy, AUC and log-loss, on the held-out rows."""
     from sklearn import metrics
 
@@ -231,7 +231,7 @@ def run_fit(
         cv_error_min=_cv_point(estimator, estimator.alpha_min_),
         cv_error_1se=_cv_point(estimator, estimator.alpha_1se_),
         scoring=str(estimator.cv_results_["scoring"]),
-        metrics=test_metrics(pipeline, X_test, y_test),
+        metrics=held_out_metrics(pipeline, X_test, y_test),
         rows=rows, dropped=dropped,
         class_names=None if classes is None else [str(c) for c in classes],
         seconds=seconds,
