@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 import sklearn.linear_model as sklm
 from bench_lasso_fit import equicorrelated, sparse_problem
+from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold
 
@@ -37,6 +38,8 @@ def median_time(fit) -> tuple[float, object]:
 def main() -> None:
     folds = KFold(5, shuffle=True, random_state=0)
     problems = {
+        "diabetes 442 x 10": load_diabetes(return_X_y=True),
+        "dense tall 50000 x 100 (rho 0.5)": equicorrelated(50_000, 100),
         "dense 1000 x 500 (rho 0.5)": equicorrelated(1000, 500),
         "dense 200 x 2000 (rho 0.5)": equicorrelated(200, 2000),
         "sparse 5000 x 20000, density 1e-3": sparse_problem(5000, 20_000, 1e-3),
