@@ -274,7 +274,7 @@ def center_problem(
         if weighted:
             A *= sqrt_sw.astype(dtype)[:, None]
         variance = np.einsum("ij,ij->j", A, A, dtype=np.float64) / total
-    constant = _is_constant(variance, x_mean, n_rows, dtype) if fit_intercept else variance == 0
+    constant = is_constant(variance, x_mean, n_rows, dtype) if fit_intercept else variance == 0
     x_scale = np.where(constant, 1.0, np.sqrt(variance)) if standardize else np.ones(n_features)
 
     design: Design
@@ -312,7 +312,7 @@ def center_problem(
     )
 
 
-def _is_constant(
+def is_constant(
     variance: NDArray[np.float64], mean: NDArray[np.float64], n_rows: int, dtype: np.dtype
 ) -> NDArray[np.bool_]:
     """Columns whose variance is within centring's rounding of zero.
@@ -372,6 +372,23 @@ def reduce_tall(problem: CenteredProblem) -> CenteredProblem:
 _CHOLESKY_MIN_PIVOT = 1e-4
 
 
+def gram_factor(gram: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """Upper Cholesky factor of a Gram matrix (its upper triangle is read).
+
+    None when the matrix is singular or a pivot is below
+    ``_CHOLESKY_MIN_PIVOT`` of its column's norm: Cholesky would lose about
+    ``cond^2 eps`` there, and the caller should factor the data by QR.
+    """
+    scale = np.sqrt(np.diag(gram))
+    try:
+        R = scipy.linalg.cholesky(gram, lower=False, check_finite=False)
+    except np.linalg.LinAlgError:
+        return None
+    if np.all(np.abs(np.diag(R)) > _CHOLESKY_MIN_PIVOT * scale):
+        return np.asarray(R)
+    return None
+
+
 def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArray[np.float64]:
     """Upper-triangular ``R`` with ``R'R = A'A`` for ``A = [X, y]``.
 
@@ -397,13 +414,9 @@ def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArr
         gram[:p, :p] = X64.T @ X64
     gram[:p, p] = gram[p, :p] = X64.T @ y
     gram[p, p] = y @ y
-    scale = np.sqrt(np.diag(gram))
-    try:
-        R = scipy.linalg.cholesky(gram, lower=False, check_finite=False)
-    except np.linalg.LinAlgError:
-        R = None
-    if R is not None and np.all(np.abs(np.diag(R)) > _CHOLESKY_MIN_PIVOT * scale):
-        return np.asarray(R)
+    R = gram_factor(gram)
+    if R is not None:
+        return R
     stacked = np.empty((X.shape[0], p + 1), order="F")
     stacked[:, :p] = X64
     stacked[:, p] = y
