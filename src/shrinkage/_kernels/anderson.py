@@ -11,6 +11,41 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
+def _solve_in_place(a, b):
+    """Solve ``a x = b`` by Gaussian elimination with partial pivoting.
+
+    ``a`` (overwritten) is the small Gram matrix of one window; the answer
+    replaces ``b``. A LAPACK call through numpy costs microseconds of
+    copying and checking around a 10 x 10 solve, as much as the epochs of a
+    small problem. Returns False when a pivot is exactly zero (singular).
+    """
+    k = b.shape[0]
+    for c in range(k):
+        pivot = c
+        for i in range(c + 1, k):
+            if abs(a[i, c]) > abs(a[pivot, c]):
+                pivot = i
+        if a[pivot, c] == 0.0:
+            return False
+        if pivot != c:
+            for j in range(k):
+                a[c, j], a[pivot, j] = a[pivot, j], a[c, j]
+            b[c], b[pivot] = b[pivot], b[c]
+        for i in range(c + 1, k):
+            f = a[i, c] / a[c, c]
+            if f != 0.0:
+                for j in range(c, k):
+                    a[i, j] -= f * a[c, j]
+                b[i] -= f * b[c]
+    for c in range(k - 1, -1, -1):
+        acc = b[c]
+        for j in range(c + 1, k):
+            acc -= a[c, j] * b[j]
+        b[c] = acc / a[c, c]
+    return True
+
+
+@njit(cache=True, nogil=True)
 def anderson_candidate(history, lower, upper, snap, out):
     """Write the extrapolated point of ``history[0..K]`` into ``out``.
 
@@ -35,10 +70,9 @@ def anderson_candidate(history, lower, upper, snap, out):
                 acc += diffs[a, j] * diffs[b, j]
             gram[a, b] = acc
             gram[b, a] = acc
-    try:
-        z = np.linalg.solve(gram, np.ones(k_max))
-    except Exception:  # singular: the iterates have stalled along a line
-        return False
+    z = np.ones(k_max)
+    if not _solve_in_place(gram, z):
+        return False  # singular: the iterates have stalled along a line
     total = z.sum()
     if not np.isfinite(total) or total == 0.0:
         return False
