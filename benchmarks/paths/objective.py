@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import problems
 from .problems import CACHE, Array, Design, Problem
 
 TARGET = 1e-6  # the precision every library is tuned to, at every checkpoint
@@ -90,6 +91,15 @@ def save_reference(problem: Problem, coefs: Array, library: str, tol: float) -> 
              tol=np.array(tol))
     tmp.replace(path)
     return {"max_relative_gap": float(np.max(gaps) / null_objective(problem))}
+
+
+def reference_gap(name: str) -> float:
+    """Largest independent duality gap of the cached reference, over ``P(0)``."""
+    with np.load(reference_file(name), allow_pickle=False) as ref, \
+            np.load(problems.cache_file(name), allow_pickle=False) as data:
+        y, loss = data["y"], str(data["loss"])  # npz members load lazily: X stays on disk
+        p0 = float(y @ y) / (2 * y.shape[0]) if loss == "squared" else float(np.log(2.0))
+        return float(np.max(ref["gaps"]) / p0)
 
 
 def load_reference(name: str) -> tuple[np.ndarray, Array]:

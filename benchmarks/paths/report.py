@@ -82,7 +82,8 @@ def precision_table(results: dict[str, dict[str, Timing]], libraries: list[str])
             t = row[k]
             if t.status == "ok" and t.median is not None:
                 sub = "n/a" if t.subopt is None else f"{t.subopt:.1e}"
-                cells.append(f"{sub}, {len(t.times)} runs")
+                runs = len(t.times)
+                cells.append(f"{sub}, {runs} run{'s' if runs > 1 else ''}")
             else:
                 cells.append(t.message or t.status)
         lines.append("| " + " | ".join(cells) + " |")

@@ -62,6 +62,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.names = problems.expand(args.problems)
     except ValueError as exc:
         parser.error(str(exc))
+    args.started = datetime.datetime.now().isoformat(timespec="minutes")
     args.libs = [k.strip() for k in args.libraries.split(",") if k.strip()]
     unknown = [k for k in args.libs if k not in LIBRARIES]
     if unknown:
@@ -76,7 +77,7 @@ def header(args: argparse.Namespace) -> list[str]:
     versions = ", ".join(f"{LIBRARIES[k].distribution} {LIBRARIES[k].version()}"
                          for k in args.libs)
     return [
-        f"Run {datetime.datetime.now().isoformat(timespec='minutes')} on {os.cpu_count()} cores "
+        f"Run started {args.started} on {os.cpu_count()} cores "
         f"({cpu}), {args.threads} thread(s) per process; shrinkage at commit "
         f"{shrinkage_commit()}.",
         f"Versions: {versions}; Python {platform.python_version()}.",
