@@ -1,5 +1,6 @@
 """Coordinate descent on a dense, column-major X (already centred/weighted)."""
 
+import numpy as np
 from numba import njit
 
 from .prox import coordinate_update
@@ -49,11 +50,23 @@ def cd_epochs_dense(X, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epoc
 @njit(cache=True, nogil=True, fastmath=_REASSOC)
 def correlations_dense(X, v, idx, out):
     """``out[k] = X[:, idx[k]]' v``."""
+    correlations_rows(X, v, idx, out, np.empty(0, dtype=np.int64))
+
+
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
+def correlations_rows(X, v, idx, out, col_end):
+    """``correlations_dense`` reading column ``j`` in rows ``< col_end[j]`` only.
+
+    An empty ``col_end`` means every row. On the triangle of a reduced tall
+    problem this halves the product a duality gap needs.
+    """
     n = X.shape[0]
+    bounded = col_end.shape[0] > 0
     for k in range(idx.shape[0]):
         j = idx[k]
+        end = col_end[j] if bounded else n
         acc = 0.0
-        for i in range(n):
+        for i in range(end):
             acc += X[i, j] * v[i]
         out[k] = acc
 
@@ -61,11 +74,18 @@ def correlations_dense(X, v, idx, out):
 @njit(cache=True, nogil=True, fastmath=_REASSOC)
 def subtract_columns_dense(X, idx, delta, r):
     """``r -= X[:, idx] @ delta`` without copying the columns."""
+    subtract_columns_rows(X, idx, delta, r, np.empty(0, dtype=np.int64))
+
+
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
+def subtract_columns_rows(X, idx, delta, r, col_end):
+    """``subtract_columns_dense`` over rows ``< col_end[j]`` (empty: all rows)."""
     n = X.shape[0]
+    bounded = col_end.shape[0] > 0
     for k in range(idx.shape[0]):
         d = delta[k]
         if d != 0.0:
             j = idx[k]
-            for i in range(n):
+            end = col_end[j] if bounded else n
+            for i in range(end):
                 r[i] -= d * X[i, j]
-

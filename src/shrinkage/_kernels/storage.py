@@ -13,7 +13,7 @@ describes X, so the path logic has no sparse twin and no runtime switch:
 from numba import types
 from numba.extending import overload
 
-from .cd_dense import cd_epochs_dense, correlations_dense, subtract_columns_dense
+from .cd_dense import cd_epochs_dense, correlations_rows, subtract_columns_rows
 from .cd_sparse import cd_epochs_sparse, correlations_sparse, subtract_columns_sparse
 
 _DENSE, _SPARSE = 2, 6  # lengths of the two descriptions
@@ -62,7 +62,7 @@ def _epochs(Xs, w, r, l1, l2, lower, upper, norms2, n_samples, ws, n_epochs):
 def _correlations(Xs, v, idx, out):
     if _kind(Xs) == _DENSE:
         def dense(Xs, v, idx, out):
-            correlations_dense(Xs[0], v, idx, out)
+            correlations_rows(Xs[0], v, idx, out, Xs[1])
         return dense
     if _kind(Xs) == _SPARSE:
         def sparse(Xs, v, idx, out):
@@ -75,7 +75,7 @@ def _correlations(Xs, v, idx, out):
 def _subtract_columns(Xs, idx, delta, r):
     if _kind(Xs) == _DENSE:
         def dense(Xs, idx, delta, r):
-            subtract_columns_dense(Xs[0], idx, delta, r)
+            subtract_columns_rows(Xs[0], idx, delta, r, Xs[1])
         return dense
     if _kind(Xs) == _SPARSE:
         def sparse(Xs, idx, delta, r):
