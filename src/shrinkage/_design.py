@@ -43,10 +43,14 @@ IndexArray = NDArray[np.int64]
 class DenseDesign:
     """A dense design matrix, stored column-major for fast column access."""
 
-    def __init__(self, X: FloatArray) -> None:
+    def __init__(self, X: FloatArray, norms2: NDArray[np.float64] | None = None) -> None:
         self.X = np.asfortranarray(X)
         self.n_rows, self.n_features = self.X.shape
-        self.norms2 = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
+        # Squared column norms; a caller that has them passes them (on tall
+        # data another pass over X costs a tenth of a whole path).
+        if norms2 is None:
+            norms2 = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
+        self.norms2 = norms2
         # Rows an epoch reads in each column (all of them; see TriangularDesign).
         self.col_end = np.full(self.n_features, self.n_rows, dtype=np.int64)
 
@@ -273,7 +277,8 @@ def center_problem(
             A -= x_mean.astype(dtype)
         if weighted:
             A *= sqrt_sw.astype(dtype)[:, None]
-        variance = np.einsum("ij,ij->j", A, A, dtype=np.float64) / total
+        sq_norms = np.einsum("ij,ij->j", A, A, dtype=np.float64)
+        variance = sq_norms / total
     constant = is_constant(variance, x_mean, n_rows, dtype) if fit_intercept else variance == 0
     x_scale = np.where(constant, 1.0, np.sqrt(variance)) if standardize else np.ones(n_features)
 
@@ -296,7 +301,8 @@ def center_problem(
             A /= x_scale.astype(dtype)
         if fit_intercept and constant.any():
             A[:, constant] = 0.0
-        design = DenseDesign(A)
+        # The column norms just computed, unless the columns were rescaled.
+        design = DenseDesign(A, None if standardize else np.where(constant, 0.0, sq_norms))
 
     yc = y - y_mean
     if weighted:
