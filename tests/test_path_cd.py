@@ -1,0 +1,97 @@
+"""The compiled path (_kernels/path_cd.py) against independent certificates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from shrinkage._design import center_problem, reduce_tall
+from shrinkage._path_solve import compiled_path, compiled_path_applies
+from shrinkage.penalties import ElasticNet
+from shrinkage.solvers.cd import certify
+
+
+def _problem(kind: str, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    if kind == "sparse":
+        X = sp.random(80, 300, density=0.05, format="csc", random_state=seed)
+        X.data = rng.standard_normal(X.data.size)
+    else:
+        n, p = (400, 30) if kind == "tall" else (60, 250)
+        X = rng.standard_normal((n, p)) + 0.5 * rng.standard_normal((n, 1))
+    beta = np.zeros(X.shape[1])
+    beta[:8] = rng.standard_normal(8) * 3
+    y = X @ beta + rng.standard_normal(X.shape[0]) + 2.0
+    problem = center_problem(X, y, None, fit_intercept=True, standardize=False)
+    return reduce_tall(problem) if kind == "tall" else problem
+
+
+def _alpha_max(problem, unit):
+    grad = problem.design.rmatvec(problem.y) / problem.n_samples
+    return float(np.max(np.abs(grad) / unit.l1))
+
+
+@pytest.mark.parametrize("kind", ["dense", "tall", "sparse"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("bounds", [False, True])
+def test_every_alpha_is_certified_by_an_independent_gap(kind, l1_ratio, bounds):
+    problem = _problem(kind)
+    p = problem.design.n_features
+    lower = np.where(np.arange(p) % 3 == 0, 0.0, -np.inf) if bounds else None
+    pen = ElasticNet(1.0, l1_ratio=l1_ratio, lower_bounds=lower,
+                     penalty_factor=np.linspace(0.5, 2.0, p))
+    unit = pen.per_feature(p)
+    assert compiled_path_applies(problem, unit)
+    amax = _alpha_max(problem, unit)
+    # A coarse grid: the strong rule misses features that then violate their
+    # optimality conditions and must be added by the KKT check.
+    alphas = np.geomspace(amax, amax * 1e-3, 8)
+    tol = 1e-8
+    fitted = compiled_path(problem, unit, alphas, np.zeros(p), tol=tol, max_iter=100_000,
+                           null_rss=1.0)
+    assert fitted.converged.all()
+    for k, alpha in enumerate(alphas):
+        w = fitted.coefs[:, k]
+        scaled = ElasticNet(alpha, l1_ratio=l1_ratio, lower_bounds=lower,
+                            penalty_factor=np.linspace(0.5, 2.0, p))
+        check = certify(problem.design, problem.y, scaled, w, n_samples=problem.n_samples,
+                        tol=tol)
+        # The Python solver's gap of the compiled path's point: the same
+        # certificate, computed by other code (from a fresh residual, so the
+        # two differ by rounding of the objective, ~1e-13 of it).
+        scale = float(problem.y @ problem.y) / problem.n_samples
+        assert check.certificate == pytest.approx(fitted.gaps[k], rel=1e-6, abs=1e-11 * scale)
+        assert check.certificate <= 0.3 * check.tol * (1 + 1e-9)
+        r = problem.y - problem.design.matvec(w)
+        assert fitted.rss[k] == pytest.approx(float(r @ r), rel=1e-10)
+        if bounds:
+            assert np.all(w[lower == 0] >= 0)
+    # At alpha_max every coefficient is exactly zero, and just below it not.
+    assert not fitted.coefs[:, 0].any()
+    assert fitted.coefs[:, 1].any()
+
+
+def test_zero_tolerance_stops_at_rounding_instead_of_looping():
+    problem = _problem("dense")
+    p = problem.design.n_features
+    unit = ElasticNet(1.0).per_feature(p)
+    amax = _alpha_max(problem, unit)
+    fitted = compiled_path(problem, unit, np.array([amax, amax / 2, amax / 10]), np.zeros(p),
+                           tol=0.0, max_iter=100_000, null_rss=1.0)
+    # Certification cannot hold at tol 0, but every alpha ends (rounding
+    # floor), long before the epoch limit, with a gap at rounding level.
+    assert np.all(fitted.n_iter < 100_000)
+    assert np.all(fitted.gaps <= 1e-12 * float(problem.y @ problem.y))
+
+
+def test_features_without_any_penalty_go_to_the_python_solver():
+    problem = _problem("dense")
+    p = problem.design.n_features
+    factor = np.ones(p)
+    factor[0] = 0.0
+    assert not compiled_path_applies(problem, ElasticNet(1.0, penalty_factor=factor).per_feature(p))
+    # An L2 part alone is enough for the compiled path's dual.
+    assert compiled_path_applies(
+        problem, ElasticNet(1.0, l1_ratio=0.5, penalty_factor=np.ones(p)).per_feature(p)
+    )
