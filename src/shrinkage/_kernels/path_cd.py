@@ -105,9 +105,7 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
             filled = 1
             # An extrapolated point is a good moment to look at the gap.
             since_check = _CHECK_EVERY
-        # Warm starts are often done within a few epochs: look early (a
-        # restricted gap costs about one epoch), then once per window.
-        if since_check >= _CHECK_EVERY or done == 1 or done == 2 or done == 4 or done == 6:
+        if since_check >= _CHECK_EVERY or done == 1:
             since_check = 0
             correlations(Xs, r, ws, corr)
             gap = duality_gap(y, r, r, corr, w, l1, l2, lower, upper, ws, n, 0.0)[0]
