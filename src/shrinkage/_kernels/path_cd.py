@@ -17,11 +17,11 @@ At each alpha (glmnet's strategy, certified as celer's):
    restricted problem is below a fraction of the tolerance;
 3. one product ``X' r`` over all features gives the full duality gap. The
    features that violate their optimality condition join the working set
-   (the worst first) and step 2 resumes with a target of a fraction of that
-   gap. The alpha is done when the full gap is below that fraction of the
-   tolerance: the certificate has a margin, so that what callers compute
-   from the coefficients (CV errors, criteria) is as close to the optimum
-   as the tolerance promises, not just under it.
+   (the worst first) and step 2 resumes. The alpha is done when the full
+   gap is below that fraction of the tolerance: the certificate has a
+   margin, so that what callers compute from the coefficients (CV errors,
+   criteria) is as close to the optimum as the tolerance promises, not
+   just under it.
 
 Features with neither L1 nor L2 and an open side are not handled here (the
 dual constraint ``x_j' theta = 0`` needs the projected residual of
@@ -35,10 +35,9 @@ from .anderson import anderson_candidate
 from .gap import duality_gap, primal_value
 from .storage import correlations, epochs, subtract_columns
 
-_REASSOC = {"reassoc", "contract"}
 _ANDERSON_K = 10  # iterates per extrapolation window (as solvers/cd.py)
 _BOUND_SNAP = 1e-12
-_INNER_FRACTION = 0.3  # inner target: 30% of the tolerance, or of the gap (celer)
+_INNER_FRACTION = 0.3  # an alpha is solved to 30% of the tolerance
 _CHECK_EVERY = 10  # epochs between two restricted gaps at most
 _MIN_GROWTH = 10  # violators added at least, when there are that many
 _KKT_SLACK = 1.0 + 1e-12  # a pull this close to its threshold is rounding
