@@ -358,18 +358,36 @@ def reduce_tall(problem: CenteredProblem) -> CenteredProblem:
     design = problem.design
     if not isinstance(design, DenseDesign) or isinstance(design, TriangularDesign):
         return problem
-    p = design.n_features
     R = _triangular_factor(design.X, problem.y)
-    reduced = np.asfortranarray(R[: p + 1, :p])
-    target = np.ascontiguousarray(R[: p + 1, p])
+    return triangular_problem(
+        R, n_samples=problem.n_samples, x_mean=problem.x_mean, x_scale=problem.x_scale,
+        y_mean=problem.y_mean, weight_sum=problem.weight_sum,
+    )
+
+
+def triangular_problem(
+    R: NDArray[np.float64],
+    *,
+    n_samples: float,
+    x_mean: NDArray[np.float64],
+    x_scale: NDArray[np.float64],
+    y_mean: NDArray[np.float64] | float,
+    weight_sum: float,
+) -> CenteredProblem:
+    """The reduced problem read off ``R``, the upper factor of ``[X, y]``'s Gram.
+
+    The design is ``R[:p + 1, :p]`` and the target ``R[:p + 1, p]`` (see
+    :func:`reduce_tall`); the rest maps results back to the original scale.
+    """
+    p = R.shape[1] - 1
     return CenteredProblem(
-        design=TriangularDesign(reduced),
-        y=target,
-        n_samples=problem.n_samples,
-        x_mean=problem.x_mean,
-        x_scale=problem.x_scale,
-        y_mean=problem.y_mean,
-        weight_sum=problem.weight_sum,
+        design=TriangularDesign(np.asfortranarray(R[: p + 1, :p])),
+        y=np.ascontiguousarray(R[: p + 1, p]),
+        n_samples=n_samples,
+        x_mean=x_mean,
+        x_scale=x_scale,
+        y_mean=y_mean,
+        weight_sum=weight_sum,
     )
 
 

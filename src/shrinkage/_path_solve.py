@@ -200,13 +200,13 @@ def compiled_path(
     tol_abs = tol * float(y @ y) / n
     p, k = unit.n_features, len(alphas)
     coefs = np.empty((p, k))
-    gaps, primals, rss = np.empty(k), np.empty(k), np.empty(k)
+    gaps, rss = np.empty(k), np.empty(k)
     n_iter = np.zeros(k, dtype=np.int64)
     w = np.clip(w, unit.lower, unit.upper)
     enet_path(
         storage_of(design), y, np.asarray(alphas, dtype=np.float64), unit.l1, unit.l2,
         unit.lower, unit.upper, design.norms2, float(n), tol_abs, int(max_iter),
-        w, coefs, gaps, primals, rss, n_iter,
+        w, coefs, gaps, rss, n_iter,
     )
     return FittedPath(
         coefs=coefs, gaps=gaps, tols=np.full(k, tol_abs), n_iter=n_iter,

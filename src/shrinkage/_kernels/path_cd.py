@@ -57,7 +57,7 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
                        epochs_left, work, history, active):
     """Coordinate descent on ``ws`` until its gap is at most ``target``.
 
-    Returns ``(epochs run, last restricted gap)``. As glmnet does, most
+    Returns the number of epochs run. As glmnet does, most
     epochs sweep only the coefficients that are nonzero (or unpenalised by
     L1); the whole working set is swept first, before every gap check and
     at the end of every extrapolation window, so a feature can still enter
@@ -69,7 +69,7 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
     """
     m = ws.shape[0]
     if m == 0:
-        return 0, 0.0
+        return 0
     corr, candidate, delta, lo, hi = work[0, :m], work[1, :m], work[2, :m], work[3, :m], work[4, :m]
     for k in range(m):
         history[0, k] = w[ws[k]]
@@ -78,7 +78,6 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
     filled = 1
     done = 0
     since_check = 0
-    gap = np.inf
     n_active = 0
     while done < epochs_left:
         full = done == 0 or since_check + 1 >= _CHECK_EVERY or filled == _ANDERSON_K
@@ -110,7 +109,7 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
             gap = duality_gap(y, r, r, corr, w, l1, l2, lower, upper, ws, n, 0.0)[0]
             if gap <= target:
                 break
-    return done, max(gap, 0.0)
+    return done
 
 
 @njit(cache=True, nogil=True)
@@ -135,13 +134,12 @@ def _try_point(Xs, r, w, l1, l2, n, ws, candidate, delta):
 
 @njit(cache=True, nogil=True)
 def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epochs,
-              w, coefs, gaps, primals, rss, n_iter):
+              w, coefs, gaps, rss, n_iter):
     """Solve along ``alphas`` (decreasing) from the warm start ``w`` (updated).
 
     ``Xs`` describes X (see ``storage.py``); ``y`` is centred. Writes the
-    solution at ``alphas[k]`` to ``coefs[:, k]``, its duality gap, primal
-    value, residual sum of squares and epochs to ``gaps[k]``, ``primals[k]``,
-    ``rss[k]`` and ``n_iter[k]``.
+    solution at ``alphas[k]`` to ``coefs[:, k]``, its duality gap, residual
+    sum of squares and epochs to ``gaps[k]``, ``rss[k]`` and ``n_iter[k]``.
     """
     p = l1u.shape[0]
     all_idx = np.arange(p)
@@ -179,15 +177,15 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
         target = _INNER_FRACTION * tol_abs
         done = 0
         while True:
-            ran, _ = _solve_working_set(
+            ran = _solve_working_set(
                 Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
                 max_epochs - done, work, history, active,
             )
             done += ran
             correlations(Xs, r, all_idx, corr)
-            gap, primal, _, _ = duality_gap(
+            gap = duality_gap(
                 y, r, r, corr, w, l1, l2, lower, upper, all_idx, n, 0.0
-            )
+            )[0]
             gap = max(gap, 0.0)
             if gap <= _INNER_FRACTION * tol_abs or done >= max_epochs:
                 break
@@ -224,7 +222,6 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
         for j in range(p):
             coefs[j, k] = w[j]
         gaps[k] = gap
-        primals[k] = primal
         rss[k] = np.dot(r, r)
         n_iter[k] = done
         alpha_prev = alpha

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from .._design import CenteredProblem, TriangularDesign, gram_factor, is_constant
+from .._design import CenteredProblem, gram_factor, is_constant, triangular_problem
 
 Vector = NDArray[np.float64]
 
@@ -119,12 +119,8 @@ def training_problem(
         return None
     R = np.zeros((p + 1, p + 1))
     R[: factor.shape[0]][:, keep] = factor
-    return CenteredProblem(
-        design=TriangularDesign(np.asfortranarray(R[: p + 1, :p])),
-        y=np.ascontiguousarray(R[: p + 1, p]),
-        n_samples=float(n_rows),
-        x_mean=x_mean if fit_intercept else np.zeros(p),
-        x_scale=x_scale,
-        y_mean=float(total.mean[p]) if fit_intercept else 0.0,
+    return triangular_problem(
+        R, n_samples=float(n_rows), x_mean=x_mean if fit_intercept else np.zeros(p),
+        x_scale=x_scale, y_mean=float(total.mean[p]) if fit_intercept else 0.0,
         weight_sum=total.weight,
     )
