@@ -172,9 +172,19 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
         problem = center_problem(
             X, y, sw, fit_intercept=self.fit_intercept, standardize=self.standardize
         )
-        n_features = X.shape[1]
+        return self._fit_problem(problem, y.ndim, X.dtype, sparse=sp.issparse(X))
+
+    def _fit_problem(
+        self, problem: CenteredProblem, y_ndim: int, dtype: np.dtype[Any], *, sparse: bool
+    ) -> PenalizedLinearModel:
+        """Solve an already centred problem and set the fitted attributes.
+
+        The rest of :meth:`fit`, shared with estimators that build the
+        problem another way (``shrinkage.distributed``: from statistics).
+        """
+        n_features = problem.x_mean.shape[0]
         pen = problem.scale_bounds(self._penalty(problem.weight_sum).per_feature(n_features))
-        solver = self._make_solver(pen, sp.issparse(X))
+        solver = self._make_solver(pen, sparse)
         Y = problem.y if problem.y.ndim > 1 else problem.y[:, None]
         init = self._warm_start_coef(n_features, Y.shape[1], problem)
         coefs, intercepts, solutions = [], [], []
@@ -182,11 +192,11 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
             solution: Solution = solver.solve(
                 problem.design, Y[:, k], pen, coef_init=init[k], n_samples=problem.n_samples
             )
-            coef, intercept = problem.to_original(solution.coef, None if y.ndim == 1 else k)
+            coef, intercept = problem.to_original(solution.coef, None if y_ndim == 1 else k)
             coefs.append(coef)
             intercepts.append(intercept)
             solutions.append(solution)
-        self._set_fitted(y.ndim, X.dtype, coefs, intercepts, solutions)
+        self._set_fitted(y_ndim, dtype, coefs, intercepts, solutions)
         return self
 
     def _warm_start_coef(

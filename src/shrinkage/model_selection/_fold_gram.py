@@ -100,6 +100,22 @@ def training_problem(
     total = others[0]
     for block in others[1:]:
         total = merge(total, block)
+    return problem_from_stats(
+        total, standardize=standardize, fit_intercept=fit_intercept, weighted=weighted,
+        dtype=dtype,
+    )
+
+
+def problem_from_stats(
+    total: BlockStats, *, standardize: bool, fit_intercept: bool, weighted: bool,
+    dtype: np.dtype, x_scale: Vector | None = None,
+) -> CenteredProblem | None:
+    """The reduced problem of the rows ``total`` summarises (None if ill-conditioned).
+
+    ``x_scale`` overrides the column scales ``standardize`` would take from
+    ``total`` (a caller whose weights are not the ones that define the
+    scale: IRLS weights in a logistic fit).
+    """
     p = total.mean.size - 1
     n_rows = total.rows
     # center_problem normalises the weights to sum to the number of rows.
@@ -107,7 +123,8 @@ def training_problem(
     variance = np.diag(gram)[:p] / n_rows
     x_mean = total.mean[:p]
     constant = is_constant(variance, x_mean, n_rows, dtype) if fit_intercept else variance == 0
-    x_scale = np.where(constant, 1.0, np.sqrt(variance)) if standardize else np.ones(p)
+    if x_scale is None:
+        x_scale = np.where(constant, 1.0, np.sqrt(variance)) if standardize else np.ones(p)
     scale = np.append(x_scale, 1.0)
     gram = gram / np.outer(scale, scale)
     # center_problem zeroes constant columns (their centred values are

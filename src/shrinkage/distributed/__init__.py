@@ -1,0 +1,50 @@
+"""Fit shrinkage's models on data larger than memory, with Dask.
+
+Needs the ``dask`` extra (``pip install shrinkage[dask]``); ``import
+shrinkage`` alone never imports Dask.
+
+The estimators (:class:`Lasso`, :class:`ElasticNet`, :class:`Ridge`,
+:class:`LogisticRegression` and their CV variants) and
+:func:`regularization_path` take Dask arrays and DataFrames (numpy input is
+wrapped) and have the in-memory estimators' parameters, objectives and
+fitted attributes. The squared loss costs one pass over the data: per-block
+centred statistics (count, weighted means, centred ``X'WX``, ``X'Wy``,
+``y'Wy``) merged pairwise (:func:`partition_stats`, :func:`merge`, which know
+nothing of Dask); the path, standardisation, intercept, cross-validation and
+duality gaps are then solved locally on them. Cross-validation folds are a
+seeded hash of each row's position (:class:`HashFolds`), computed in the
+same pass. The logistic loss takes one weighted-Gram pass per proximal
+Newton step.
+"""
+
+try:
+    import dask.array
+    import dask.dataframe  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "shrinkage.distributed needs Dask, which is not installed: pip install shrinkage[dask]"
+    ) from exc
+
+from ._cv import ElasticNetCV, HashFolds, LassoCV, RidgeCV
+from ._data import MAX_GRAM_FEATURES
+from ._path import regularization_path
+from ._regression import ElasticNet, Lasso, Ridge
+from ._stats import BlockStats, fold_ids, hash_folds, merge, merge_all, partition_stats
+
+__all__ = [
+    "MAX_GRAM_FEATURES",
+    "BlockStats",
+    "ElasticNet",
+    "ElasticNetCV",
+    "HashFolds",
+    "Lasso",
+    "LassoCV",
+    "Ridge",
+    "RidgeCV",
+    "fold_ids",
+    "hash_folds",
+    "merge",
+    "merge_all",
+    "partition_stats",
+    "regularization_path",
+]
