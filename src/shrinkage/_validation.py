@@ -7,9 +7,12 @@ NaN coefficients.
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 
@@ -75,3 +78,173 @@ def per_feature_array(
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN; give a number for every feature.")
     return arr
+
+
+# Integers up to 2**53 are exact in float64; beyond, neighbouring values merge.
+_EXACT_INTEGER_LIMIT = 2**53
+_INF_HINT = (
+    " Replace or drop the infinite values (np.isfinite finds them); if they come from "
+    "an overflow, rescale that column first."
+)
+_STRING_HINT = (
+    " Every entry must be a number: encode text or categorical columns as numbers "
+    "(e.g. sklearn.preprocessing.OneHotEncoder) or drop them."
+)
+
+
+def _stored_values(values: Any) -> Any:
+    """The array holding the values of ``values``: a sparse matrix's nonzeros, else itself."""
+    if sp.issparse(values):
+        return values.tocoo().data  # LIL and DOK keep no flat data array
+    return values
+
+
+def check_real_values(values: Any, name: str = "X") -> None:
+    """Refuse complex numbers, and integers that float64 cannot hold exactly.
+
+    Only inputs that already are arrays (NumPy, sparse, pandas) are
+    inspected, by dtype first: a float array costs nothing here. Lists go
+    to scikit-learn's conversion, whose errors :func:`validate_estimator_data`
+    completes with a fix.
+
+    Raises
+    ------
+    ValueError
+        Complex values (scikit-learn's own message prints the whole array),
+        or integers beyond ``2**53`` that do not survive the conversion to
+        float64 (``2**62 + 1`` would silently become ``2**62``, and a column
+        of such values would look constant).
+    """
+    dtypes = getattr(values, "dtypes", None)  # a DataFrame: one dtype per column
+    if dtypes is not None and not isinstance(dtypes, np.dtype):
+        kinds = {np.dtype(d).kind for d in dtypes if isinstance(d, np.dtype)}
+    else:
+        dtype = getattr(values, "dtype", None)
+        kinds = {dtype.kind} if isinstance(dtype, np.dtype) else set()
+    if "c" in kinds:
+        raise ValueError(
+            f"Complex data not supported: {name} has complex values; shrinkage fits "
+            f"real-valued data. Pass {name}.real "
+            "if the imaginary parts are zero, or put the real and imaginary parts in "
+            "separate columns."
+        )
+    if kinds & {"i", "u"}:
+        _check_exact_integers(_stored_values(values), name)
+
+
+def _check_exact_integers(stored: Any, name: str) -> None:
+    arrays = (
+        [np.asarray(stored[c]) for c in stored.columns]
+        if hasattr(stored, "columns") else [np.asarray(stored)]
+    )
+    for arr in arrays:
+        if arr.dtype.kind not in "iu" or arr.size == 0:
+            continue
+        largest = max(abs(int(arr.max())), abs(int(arr.min())))
+        if largest <= _EXACT_INTEGER_LIMIT:
+            continue
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            back = arr.astype(np.float64).astype(arr.dtype)
+        if not np.array_equal(back, arr):
+            raise ValueError(
+                f"{name} holds integers as large as {largest:.3g}, beyond 2**53 = 9.0e15: "
+                "float64, in which the model is fitted, cannot hold them exactly, and "
+                "neighbouring values would merge. Subtract an offset first (e.g. "
+                f"{name} - {name}.min(axis=0)) or rescale, then fit."
+            )
+
+
+def _with_fix(exc: ValueError) -> ValueError:
+    """scikit-learn's validation error completed with what to do about it."""
+    message = str(exc)
+    if "Complex data not supported" in message:
+        return ValueError(
+            "Complex data not supported: the data has complex values; shrinkage fits "
+            "real-valued data. Pass the real "
+            "part if the imaginary parts are zero, or put real and imaginary parts in "
+            "separate columns."
+        )
+    if "could not convert" in message or "dtype='numeric' is not compatible" in message:
+        return ValueError(f"non-numeric values in the data ({message}).{_STRING_HINT}")
+    if "contains infinity" in message and "Replace or drop" not in message:
+        return ValueError(message + _INF_HINT)
+    return exc
+
+
+def validate_estimator_data(
+    estimator: Any, X: Any, y: Any = "no_validation", *, y_numeric: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """scikit-learn's ``validate_data`` with clearer messages for what it refuses.
+
+    Complex values and inexact huge integers are refused first (see
+    :func:`check_real_values`; ``y`` only when ``y_numeric``: class labels
+    are compared, never converted); a non-numeric or infinite entry gets
+    scikit-learn's message plus the fix. Returns what ``validate_data`` returns.
+    """
+    from sklearn.utils.validation import validate_data
+
+    check_real_values(X, "X")
+    if y_numeric and not isinstance(y, str):
+        check_real_values(y, "y")
+    if not isinstance(y, str) or y != "no_validation":
+        kwargs["y_numeric"] = y_numeric
+    try:
+        return validate_data(estimator, X, y, **kwargs)
+    except ValueError as exc:
+        fixed = _with_fix(exc)
+        if fixed is exc:
+            raise
+        raise fixed from None
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float64] | None:
+    """Validate sample weights: real, finite, non-negative, right length, positive sum.
+
+    Parameters
+    ----------
+    sample_weight : None, scalar or array-like of shape (n_samples,)
+        A scalar is the same weight for every sample.
+    n_samples : int
+        The number of rows of X.
+
+    Returns
+    -------
+    ndarray of float64 or None
+        None when ``sample_weight`` is None.
+    """
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, sample_weight)
+    raw = np.asarray(sample_weight)
+    if raw.dtype.kind == "c":
+        raise TypeError("sample_weight has complex values; give one real weight >= 0 per sample.")
+    try:
+        sw = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("sample_weight must be numeric: one number per sample.") from None
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},), one weight per sample; "
+            f"got shape {sw.shape}."
+        )
+    if not np.all(np.isfinite(sw)):
+        raise ValueError("sample_weight contains NaN or inf; give a finite weight to every sample.")
+    if np.any(sw < 0):
+        raise ValueError(
+            "sample_weight must be >= 0; drop samples instead of weighting them negatively."
+        )
+    total = sw.sum()
+    if not total > 0:
+        raise ValueError(
+            "all sample weights are zero; give at least one sample a positive weight."
+        )
+    if not np.isfinite(total):
+        raise ValueError(
+            f"sample_weight sums to more than float64 can hold (largest weight "
+            f"{sw.max():.3g}); divide every weight by the same number, e.g. the largest (for "
+            "Ridge, whose objective uses the raw weights, divide alpha by it too)."
+        )
+    return sw

@@ -18,10 +18,15 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._design import CenteredProblem, center_problem
-from .._validation import check_alpha, check_l1_ratio
+from .._validation import (
+    check_alpha,
+    check_l1_ratio,
+    check_sample_weight,
+    validate_estimator_data,
+)
 from ..penalties import PenaltyArrays, _SeparablePenalty
 from ..solvers.base import Solution
 
@@ -60,8 +65,10 @@ def _check_alpha_param(value: Any) -> None:
 
 
 def _check_tol(value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, Real) or not float(value) >= 0:
-        raise ValueError(f"tol must be a number >= 0, got {value!r}; the default is 1e-4.")
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= float(value) < np.inf:
+        raise ValueError(
+            f"tol must be a number >= 0 (and finite), got {value!r}; the default is 1e-4."
+        )
 
 
 def _check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], None]:
@@ -79,34 +86,6 @@ def check_declared_params(estimator: Any) -> None:
     for name, check in estimator._parameter_checks.items():
         if name in params:
             check(params[name])
-
-
-def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float64] | None:
-    """Validate sample weights: finite, non-negative, right length, positive sum."""
-    if sample_weight is None:
-        return None
-    if np.isscalar(sample_weight):
-        sample_weight = np.full(n_samples, sample_weight)
-    try:
-        sw = np.asarray(sample_weight, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError("sample_weight must be numeric: one number per sample.") from None
-    if sw.ndim != 1 or sw.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight must have shape ({n_samples},), one weight per sample; "
-            f"got shape {sw.shape}."
-        )
-    if not np.all(np.isfinite(sw)):
-        raise ValueError("sample_weight contains NaN or inf; give a finite weight to every sample.")
-    if np.any(sw < 0):
-        raise ValueError(
-            "sample_weight must be >= 0; drop samples instead of weighting them negatively."
-        )
-    if sw.sum() <= 0:
-        raise ValueError(
-            "all sample weights are zero; give at least one sample a positive weight."
-        )
-    return sw
 
 
 class PenalizedLinearModel(RegressorMixin, BaseEstimator):
@@ -157,7 +136,7 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
         self
         """
         self._validate_params()
-        X, y = validate_data(
+        X, y = validate_estimator_data(
             self,
             X,
             y,
@@ -246,7 +225,7 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
     def predict(self, X: Any) -> NDArray[np.floating]:
         """Predict with the fitted linear model: ``X @ coef_.T + intercept_``."""
         check_is_fitted(self)
-        X = validate_data(
+        X = validate_estimator_data(
             self, X, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32], reset=False
         )
         return safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_

@@ -15,7 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from .._logistic_problem import (
     GROUPED_EPOCHS_PER_ITER,
@@ -23,7 +23,7 @@ from .._logistic_problem import (
     make_logistic_problem,
     solve_logistic,
 )
-from .._validation import check_l1_ratio
+from .._validation import check_l1_ratio, validate_estimator_data
 from ..penalties import ElasticNet as ElasticNetPenalty
 from ..solvers._logistic_gap import null_loss
 from ._base import (
@@ -75,6 +75,22 @@ def _check_label_types(y: Any) -> None:
             f"{strings[0]!r}) and non-strings (e.g. {others[0]!r}). Give every label "
             "the same type, e.g. y.astype(str)."
         )
+
+
+def _check_class_weight_labels(class_weight: dict[Any, Any], classes: NDArray[Any]) -> None:
+    """Every key of a class_weight dict must be a class of y."""
+    known = set(classes.tolist())
+    unknown = [key for key in class_weight if _plain(key) not in known]
+    if unknown:
+        raise ValueError(
+            f"class_weight names {', '.join(_label(k) for k in unknown)}, which "
+            f"{'is not a class' if len(unknown) == 1 else 'are not classes'} of y; the "
+            f"classes are {', '.join(_label(c) for c in classes)}."
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _label(value: Any) -> str:
@@ -253,7 +269,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """
         self._validate_params()
         _check_label_types(y)
-        X, y = validate_data(
+        X, y = validate_estimator_data(
             self, X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32]
         )
         check_classification_targets(y)
@@ -344,6 +360,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ) -> NDArray[np.float64] | None:
         """Sample weights times class weights, each class with positive total weight."""
         sw = check_sample_weight(sample_weight, n_samples)
+        if isinstance(self.class_weight, dict):
+            _check_class_weight_labels(self.class_weight, classes)
         if self.class_weight is not None:
             per_class = compute_class_weight(
                 self.class_weight, classes=classes, y=y, sample_weight=sw
@@ -427,7 +445,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         ``classes_[1]``), else (n_samples, n_classes).
         """
         check_is_fitted(self)
-        X = validate_data(
+        X = validate_estimator_data(
             self, X, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32], reset=False
         )
         scores = safe_sparse_dot(X, self.coef_.T, dense_output=True) + self.intercept_
@@ -446,6 +464,31 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if scores.ndim == 1:
             return np.column_stack([expit(-scores), expit(scores)])
         return np.asarray(softmax(scores, axis=1))
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Mean accuracy on ``(X, y)``; labels never seen in fit are an error.
+
+        scikit-learn would count a sample of an unknown label as misclassified
+        and return a plausible-looking number (0.0 for labels ``"YES"`` /
+        ``"NO"`` against a model of ``"yes"`` / ``"no"``). Such a y is almost
+        always a mix-up (other spelling, other encoding), so it is refused
+        with the labels named.
+        """
+        check_is_fitted(self)
+        _check_label_types(y)
+        labels = np.asarray(y).ravel()
+        try:
+            unseen = np.setdiff1d(np.unique(labels), self.classes_)
+        except TypeError:  # labels of another type than classes_ (numbers vs strings)
+            unseen = np.unique(labels)
+        if unseen.size:
+            shown = ", ".join(_label(v) for v in unseen[:5])
+            raise ValueError(
+                f"y holds {unseen.size} label(s) the model never saw in fit: {shown}; the "
+                f"model's classes are {', '.join(_label(c) for c in self.classes_)}. Map "
+                "the labels to the training ones first."
+            )
+        return float(super().score(X, y, sample_weight=sample_weight))
 
     def predict_log_proba(self, X: Any) -> NDArray[np.floating]:
         """Logarithms of :meth:`predict_proba`, computed without underflow."""

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import DataConversionWarning
-from sklearn.utils.validation import validate_data
 
+from .._validation import validate_estimator_data
 from ..linear_model._base import SPARSE_FORMATS
 
 
@@ -23,7 +23,7 @@ def validate_one_target(
     A column vector y is accepted with scikit-learn's DataConversionWarning;
     several targets are refused with ``hint`` saying what to do instead.
     """
-    X, y = validate_data(
+    X, y = validate_estimator_data(
         estimator, X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32],
         y_numeric=True, multi_output=True,
     )
