@@ -150,8 +150,8 @@ def _check_exact_integers(stored: Any, name: str) -> None:
             raise ValueError(
                 f"{name} holds integers as large as {largest:.3g}, beyond 2**53 = 9.0e15: "
                 "float64, in which the model is fitted, cannot hold them exactly, and "
-                "neighbouring values would merge. Subtract an offset first (e.g. "
-                f"{name} - {name}.min(axis=0)) or rescale, then fit."
+                "neighbouring values would merge. Subtract an offset first (e.g. each "
+                "column's minimum) or rescale, then fit."
             )
 
 

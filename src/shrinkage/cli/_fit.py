@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..io import TablePipeline
-from ..io._pipeline import check_missing
+from ..io._pipeline import DataError, check_missing
 from ..model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV, RidgeCV
 from ..model_selection._logistic_cv import classifier_error_function
 from ..model_selection._selection import error_function
@@ -192,6 +192,40 @@ def coefficient_rows(pipeline: TablePipeline) -> tuple[list[CoefficientRow], lis
     return rows, dropped
 
 
+def check_enough_rows(y: Any, options: FitOptions, classifier: bool, target: str) -> None:
+    """Refuse data too small for the held-out split and the folds, saying what to change.
+
+    scikit-learn's splitters would stop with their own terms (``n_splits``,
+    "the least populated class"); here the message names the options.
+    """
+    from .._validation import check_real_values
+
+    n_rows = len(y)
+    n_test = int(np.ceil(options.test_size * n_rows))
+    n_train = n_rows - n_test
+    if n_train < options.cv:
+        raise DataError(
+            f"{n_rows} rows leave {n_train} for training after the held-out split "
+            f"(--test-size {options.test_size:g}), fewer than the {options.cv} folds of "
+            "--cv: use fewer folds, --test-size 0, or more rows."
+        )
+    if not classifier:
+        try:
+            check_real_values(np.asarray(y), f"the target {target!r}")
+        except ValueError as exc:
+            raise DataError(str(exc)) from None
+        return
+    labels, counts = np.unique(np.asarray(y).astype(str), return_counts=True)
+    rare = labels[counts < 2]
+    if rare.size:
+        shown = ", ".join(repr(str(v)) for v in rare[:5])
+        raise DataError(
+            f"class(es) {shown} of the target {target!r} have a single row; the held-out "
+            "split and the stratified folds need at least 2 rows of every class. Drop or "
+            "merge those rows (or choose another --target)."
+        )
+
+
 def run_fit(
     features: Any, y: Any, target: str, options: FitOptions,
     progress: Callable[[int], Callable[[], None]] | None = None,
@@ -205,6 +239,7 @@ def run_fit(
     # Counted on the whole table (the numbers a user finds in the file), not
     # on the training part alone.
     check_missing(features, options.impute)
+    check_enough_rows(y, options, classifier, target)
     X_train, X_test, y_train, y_test = split(features, y, options, classifier)
     if classifier:
         y_train = np.asarray(y_train)

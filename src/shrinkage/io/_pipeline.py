@@ -24,6 +24,9 @@ from sklearn.base import is_classifier
 
 IMPUTE_STRATEGIES = ("mean", "median")
 UNKNOWN_POLICIES = ("error", "ignore")
+# A text column with more distinct values than this, nearly all of them
+# numbers, is taken for a numeric column with typos (see check_numbers_as_text).
+MAX_NUMERIC_LOOKING_CATEGORIES = 20
 
 
 class DataError(ValueError):
@@ -63,6 +66,55 @@ def is_numeric_column(series: Any) -> bool:
     return bool(pd.api.types.is_numeric_dtype(series.dtype)) and not isinstance(
         series.dtype, pd.CategoricalDtype
     )
+
+
+def _numeric_values(series: Any, name: str) -> NDArray[np.float64]:
+    """A numeric column as float64: text, infinities and inexact huge integers refused."""
+    from .._validation import check_real_values
+
+    try:
+        check_real_values(series.to_numpy(), f"column {name!r}")
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    try:
+        values = np.asarray(series, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"column {name!r} must be numeric, as in the training data; it holds text."
+        ) from None
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:
+        rows = ", ".join(str(series.index[k]) for k in infinite[:5])
+        raise DataError(
+            f"column {name!r} has {infinite.size} infinite value(s) (rows {rows}"
+            f"{' ...' if infinite.size > 5 else ''}); replace them with numbers or drop "
+            "those rows."
+        )
+    return values
+
+
+def check_numbers_as_text(frame: Any, columns: list[str]) -> None:
+    """Refuse a text column whose values are nearly all numbers: a typo, not categories.
+
+    A column of many distinct numbers with one entry such as ``"1+2j"`` or
+    ``"n/a"`` is read as text; one-hot encoding it would give a column per
+    number. Few distinct values (``"1", "2", "XL"``) stay categories.
+    """
+    import pandas as pd
+
+    for c in columns:
+        values = frame[c].dropna()
+        if values.nunique() <= MAX_NUMERIC_LOOKING_CATEGORIES:
+            continue
+        parsed = pd.to_numeric(values.astype(str), errors="coerce")
+        bad = values[parsed.isna()]
+        if 0 < len(bad) <= 0.1 * len(values):
+            shown = ", ".join(repr(str(v)) for v in bad.unique()[:3])
+            raise DataError(
+                f"column {c!r} holds numbers except for {len(bad)} value(s) that are not "
+                f"(e.g. {shown}); fix or blank those values (then --impute), or --drop "
+                "the column."
+            )
 
 
 def _as_labels(series: Any) -> Any:
@@ -125,6 +177,7 @@ class TablePipeline:
         check_missing(frame, self.impute)
         self.numeric_ = [c for c in self.columns_ if is_numeric_column(frame[c])]
         self.categorical_ = [c for c in self.columns_ if c not in self.numeric_]
+        check_numbers_as_text(frame, self.categorical_)
         self.fill_: dict[str, Any] = {}
         if self.impute is not None:
             for c in self.numeric_:
@@ -202,12 +255,7 @@ class TablePipeline:
     def _encode(self, filled: Any) -> NDArray[np.float64]:
         parts = []
         for c in self.numeric_:
-            try:
-                parts.append(np.asarray(filled[c], dtype=np.float64)[:, None])
-            except (TypeError, ValueError):
-                raise DataError(
-                    f"column {c!r} must be numeric, as in the training data; it holds text."
-                ) from None
+            parts.append(_numeric_values(filled[c], c)[:, None])
         if self._encoder is not None:
             labels = filled[self.categorical_].apply(_as_labels)
             if self.unknown == "error":
