@@ -27,6 +27,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from ._cv import ElasticNetCV, HashFolds, LassoCV, RidgeCV
 from ._data import MAX_GRAM_FEATURES
+from ._logistic import LogisticRegression
+from ._logistic_cv import LogisticRegressionCV
 from ._path import regularization_path
 from ._regression import ElasticNet, Lasso, Ridge
 from ._stats import BlockStats, fold_ids, hash_folds, merge, merge_all, partition_stats
@@ -39,6 +41,8 @@ __all__ = [
     "HashFolds",
     "Lasso",
     "LassoCV",
+    "LogisticRegression",
+    "LogisticRegressionCV",
     "Ridge",
     "RidgeCV",
     "fold_ids",

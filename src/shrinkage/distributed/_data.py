@@ -13,6 +13,7 @@ positions, which seed the CV folds, are known.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import dask.array as da
@@ -50,6 +51,17 @@ class RowData:
     def starts(self) -> list[int]:
         """Global position of each block's first row."""
         return [int(s) for s in np.cumsum((0, *self.X.chunks[0][:-1]))]
+
+    @cached_property
+    def blocks(self) -> list[tuple[Any, Any, Any]]:
+        """``(X_i, y_i, w_i)`` as delayed objects, built (and optimised) once per data set.
+
+        An iterative fit makes one pass per step over the same blocks.
+        """
+        xs = list(self.X.to_delayed().ravel())
+        ys = list(self.y.to_delayed().ravel())
+        ws = [None] * len(xs) if self.weights is None else list(self.weights.to_delayed().ravel())
+        return list(zip(xs, ys, ws, strict=True))
 
 
 def _non_numeric(dtypes: Any) -> list[str]:

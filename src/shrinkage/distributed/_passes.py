@@ -52,12 +52,9 @@ def blockwise(
     data: RowData, func: Callable[..., Any], combine: Callable[[Any, Any], Any], **kwargs: Any
 ) -> Any:
     """``combine`` over ``func(X_i, y_i, w_i, start=..., partition=i, **kwargs)``."""
-    xs = data.X.to_delayed().ravel()
-    ys = data.y.to_delayed().ravel()
-    ws = [None] * len(xs) if data.weights is None else list(data.weights.to_delayed().ravel())
     parts = [
         delayed(func, pure=True)(x, y, w, start=start, partition=i, **kwargs)
-        for i, (x, y, w, start) in enumerate(zip(xs, ys, ws, data.starts, strict=True))
+        for i, ((x, y, w), start) in enumerate(zip(data.blocks, data.starts, strict=True))
     ]
     return compute(tree_reduce(parts, combine))
 
