@@ -20,7 +20,6 @@ from numpy.typing import NDArray
 
 from .. import model_selection
 from ..model_selection._cv_path import CVResult
-from ..model_selection._fold_gram import training_problem
 from ..model_selection._ridge_cv import penalty_factors, ridge_fits
 from ..model_selection._ridge_loo import largest_alpha_scale
 from ..model_selection._selection import mean_over_folds, standard_error
@@ -106,17 +105,13 @@ def fold_pass(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[
 
 
 def _training(stats: list[BlockStats], k: int, estimator: Any, data: RowData) -> Any:
-    problem = training_problem(
-        stats, k, standardize=bool(estimator.standardize),
-        fit_intercept=bool(estimator.fit_intercept), weighted=data.weights is not None,
+    """Fold ``k``'s training problem: the merge of the other folds' statistics."""
+    others = merge_all([s for j, s in enumerate(stats) if j != k])
+    return regression_problem(
+        others, fit_intercept=bool(estimator.fit_intercept),
+        standardize=bool(estimator.standardize), weighted=data.weights is not None,
         dtype=data.dtype,
     )
-    if problem is None:
-        raise ValueError(
-            f"the training Gram of fold {k} is too ill-conditioned for a Cholesky factor "
-            "(collinear or duplicated columns); drop them and fit again."
-        )
-    return problem
 
 
 class ElasticNetCV(DaskLinearPredictor, model_selection.ElasticNetCV):

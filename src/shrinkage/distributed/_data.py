@@ -19,6 +19,7 @@ from typing import Any
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 # Rows per block when numpy input is wrapped (about 8 MiB of float64 at p = 100).
@@ -65,7 +66,10 @@ class RowData:
 
 
 def _non_numeric(dtypes: Any) -> list[str]:
-    return [str(name) for name, dtype in dtypes.items() if np.dtype(dtype).kind not in "biuf"]
+    """Columns whose dtype is not a number (strings, categories, dates, objects)."""
+    numeric = pd.api.types.is_numeric_dtype
+    return [str(name) for name, dtype in dtypes.items()
+            if not numeric(dtype) or pd.api.types.is_complex_dtype(dtype)]
 
 
 def _frame_to_array(frame: dd.DataFrame) -> da.Array:
@@ -118,7 +122,7 @@ def as_dask_vector(v: Any, name: str, numeric: bool = True) -> da.Array:
             raise ValueError(f"{name} must be one column; got {len(v.columns)} columns.")
         v = v[v.columns[0]]
     if isinstance(v, dd.Series):
-        if numeric and np.dtype(v.dtype).kind not in "biuf":
+        if numeric and _non_numeric({name: v.dtype}):
             raise TypeError(f"{name} has dtype {v.dtype}, not numbers; convert it first.")
         v = v.to_dask_array(lengths=True)
     elif not isinstance(v, da.Array):

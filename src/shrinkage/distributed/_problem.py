@@ -41,7 +41,7 @@ def regression_problem(
         )
     problem = problem_from_stats(
         total, standardize=standardize, fit_intercept=fit_intercept, weighted=weighted,
-        dtype=dtype, x_scale=x_scale,
+        dtype=dtype, x_scale=x_scale, exact_fit=True,
     )
     if problem is None:
         raise ValueError(

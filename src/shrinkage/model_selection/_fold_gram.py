@@ -108,13 +108,17 @@ def training_problem(
 
 def problem_from_stats(
     total: BlockStats, *, standardize: bool, fit_intercept: bool, weighted: bool,
-    dtype: np.dtype, x_scale: Vector | None = None,
+    dtype: np.dtype, x_scale: Vector | None = None, exact_fit: bool = False,
 ) -> CenteredProblem | None:
     """The reduced problem of the rows ``total`` summarises (None if ill-conditioned).
 
     ``x_scale`` overrides the column scales ``standardize`` would take from
     ``total`` (a caller whose weights are not the ones that define the
-    scale: IRLS weights in a logistic fit).
+    scale: IRLS weights in a logistic fit). ``exact_fit`` accepts a y that
+    X fits (nearly) exactly, whose last Cholesky pivot is then tiny: a
+    caller with no rows to fall back on factors X's Gram alone and borders
+    it with ``R_X^{-T} X'y`` and the residual norm (only the latter, the
+    size of the residual, loses digits).
     """
     p = total.mean.size - 1
     n_rows = total.rows
@@ -132,6 +136,8 @@ def problem_from_stats(
     # whose nonzeros then still lie on or above the diagonal.
     keep = np.append(~constant, True)
     factor = gram_factor(np.asfortranarray(gram[np.ix_(keep, keep)]))
+    if factor is None and exact_fit:
+        factor = _bordered_factor(gram[np.ix_(keep, keep)])
     if factor is None:
         return None
     R = np.zeros((p + 1, p + 1))
@@ -141,3 +147,16 @@ def problem_from_stats(
         x_scale=x_scale, y_mean=float(total.mean[p]) if fit_intercept else 0.0,
         weight_sum=total.weight,
     )
+
+
+def _bordered_factor(gram: Vector) -> Vector | None:
+    """Upper factor of ``[[G, b], [b', c]]`` from ``G``'s alone (None if G is ill-conditioned)."""
+    inner = gram_factor(np.asfortranarray(gram[:-1, :-1]))
+    if inner is None:
+        return None
+    border = scipy.linalg.solve_triangular(inner, gram[:-1, -1], trans="T", check_finite=False)
+    R = np.zeros_like(gram)
+    R[:-1, :-1] = inner
+    R[:-1, -1] = border
+    R[-1, -1] = np.sqrt(max(float(gram[-1, -1] - border @ border), 0.0))
+    return R
