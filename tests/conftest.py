@@ -10,6 +10,8 @@ import scipy.sparse as sp
 from hypothesis import settings
 from sklearn.datasets import load_diabetes
 
+import shrinkage
+
 # CI replays the same examples on every run (a failure there is a real one,
 # reproducible locally with CI=true); developers get fresh random examples.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -96,3 +98,29 @@ def make_classes(n, p, K, *, density=1.0, seed=0, intercept_scale=0.5):
     labels = np.array([rng.choice(K, p=row) for row in P], dtype=np.int64)
     labels[:K] = np.arange(K)  # every class present
     return X, labels
+
+
+# Every public estimator of shrinkage.__all__, configured small (3 folds,
+# short grids) so that the input matrix runs quickly over all of them.
+PUBLIC_ESTIMATORS = {
+    "Lasso": lambda: shrinkage.Lasso(alpha=0.1),
+    "ElasticNet": lambda: shrinkage.ElasticNet(alpha=0.1, l1_ratio=0.5),
+    "Ridge": lambda: shrinkage.Ridge(alpha=1.0),
+    "LogisticRegression": lambda: shrinkage.LogisticRegression(alpha=0.05),
+    "LassoCV": lambda: shrinkage.LassoCV(cv=3, alphas=5),
+    "ElasticNetCV": lambda: shrinkage.ElasticNetCV(cv=3, alphas=5),
+    "RidgeCV": lambda: shrinkage.RidgeCV(n_alphas=10),
+    "LogisticRegressionCV": lambda: shrinkage.LogisticRegressionCV(cv=3, alphas=5),
+    "LassoIC": lambda: shrinkage.LassoIC(alphas=5),
+}
+CLASSIFIERS = frozenset({"LogisticRegression", "LogisticRegressionCV"})
+
+
+def bad_input_data(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A small seeded problem for the input tests: ``(X, y)``, class labels for classifiers."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 4))
+    y = X @ np.array([1.0, -2.0, 0.0, 0.5]) + 0.3 * rng.standard_normal(30)
+    if name in CLASSIFIERS:
+        y = (y > 0).astype(np.int64)
+    return X, y

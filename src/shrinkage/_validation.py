@@ -165,11 +165,31 @@ def _with_fix(exc: ValueError) -> ValueError:
             "part if the imaginary parts are zero, or put real and imaginary parts in "
             "separate columns."
         )
+    if message.startswith("Expected 2D array, got 1D array"):
+        return ValueError(
+            "Expected 2D array, got 1D array: X must have shape (n_samples, n_features). "
+            "Reshape your data with X.reshape(-1, 1) if it is one feature, or "
+            "X.reshape(1, -1) if it is one sample."
+        )
     if "could not convert" in message or "dtype='numeric' is not compatible" in message:
         return ValueError(f"non-numeric values in the data ({message}).{_STRING_HINT}")
     if "contains infinity" in message and "Replace or drop" not in message:
         return ValueError(message + _INF_HINT)
     return exc
+
+
+def _numeric_target(y: Any) -> Any:
+    """A target of strings as float64 (scikit-learn converts only object arrays)."""
+    dtype = getattr(y, "dtype", None)
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "US":
+        return y
+    try:
+        return np.asarray(y, dtype=np.float64)
+    except ValueError as exc:
+        raise ValueError(
+            f"non-numeric values in y ({exc}); a regression needs numbers. For class "
+            "labels use shrinkage.LogisticRegression; otherwise fix the values."
+        ) from None
 
 
 def validate_estimator_data(
@@ -188,6 +208,7 @@ def validate_estimator_data(
     check_real_values(X, "X")
     if y_numeric and not isinstance(y, str):
         check_real_values(y, "y")
+        y = _numeric_target(y)
     if not isinstance(y, str) or y != "no_validation":
         kwargs["y_numeric"] = y_numeric
     try:
@@ -248,3 +269,24 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> NDArray[np.float6
             "Ridge, whose objective uses the raw weights, divide alpha by it too)."
         )
     return sw
+
+
+def check_X_y_clearly(X: Any, y: Any, *, y_numeric: bool, **kwargs: Any) -> Any:
+    """scikit-learn's ``check_X_y`` with the checks and messages of :func:`validate_estimator_data`.
+
+    For functions without an estimator (``regularization_path``); ``kwargs``
+    go to ``check_X_y``.
+    """
+    from sklearn.utils.validation import check_X_y
+
+    check_real_values(X, "X")
+    if y_numeric:
+        check_real_values(y, "y")
+        y = _numeric_target(y)
+    try:
+        return check_X_y(X, y, y_numeric=y_numeric, **kwargs)
+    except ValueError as exc:
+        fixed = _with_fix(exc)
+        if fixed is exc:
+            raise
+        raise fixed from None
