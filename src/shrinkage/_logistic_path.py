@@ -27,16 +27,19 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
+from ._logistic_compiled import compiled_logistic_applies, compiled_logistic_path
 from ._logistic_problem import (
     GROUPED_EPOCHS_PER_ITER,
     LogisticProblem,
     _weighted_std,
     logistic_alpha_max,
+    logistic_gradient,
     logistic_zero_thresholds,
     make_logistic_problem,
     solve_logistic,
     unpenalised_logistic_fit,
 )
+from ._path_input import plain_float_matrix
 from ._path_solve import RIDGE_GRID_L1_RATIO, default_alphas, scaled
 from .path import SPARSE_FORMATS, Path, check_grid_size, unit_penalty
 from .penalties import PenaltyArrays
@@ -85,7 +88,8 @@ def check_labels(y: Any) -> tuple[NDArray[Any], NDArray[np.int64]]:
 
 def validate_classification_data(X: Any, y: Any) -> tuple[Any, NDArray[Any], NDArray[np.int64]]:
     """Checked float64 X (CSC when sparse), the classes and the label codes."""
-    X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=np.float64)
+    if not plain_float_matrix(X, (np.float64,)):
+        X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=np.float64)
     check_consistent_length(X, y)
     classes, codes = check_labels(y)
     if sp.issparse(X):
@@ -102,16 +106,18 @@ def logistic_unit_penalty(
 
 def logistic_path_alpha_max(
     problem: LogisticProblem, l1_ratio: float, options: dict[str, Any],
-    base: LogisticSolution | None = None,
+    base: LogisticSolution | None = None, grad: Vector | None = None,
 ) -> float:
     """Where the default grid starts: the smallest alpha with every penalised coefficient 0.
 
     For ``l1_ratio == 0`` no alpha zeroes the model; as glmnet (and the
-    least-squares path) the value for ``l1_ratio = 1e-3`` is used.
+    least-squares path) the value for ``l1_ratio = 1e-3`` is used. ``grad``
+    is the loss's gradient at ``base``, when the caller has it.
     """
     ratio = RIDGE_GRID_L1_RATIO if l1_ratio == 0 else l1_ratio
     unit = logistic_unit_penalty(problem, ratio, options)
-    return logistic_alpha_max(problem, unit, base, grouped=_grouped(problem, options))
+    return logistic_alpha_max(problem, unit, base, grouped=_grouped(problem, options),
+                              grad=grad)
 
 
 def _grouped(problem: LogisticProblem, options: dict[str, Any]) -> bool:
@@ -136,20 +142,45 @@ def logistic_path_from_problem(
     max_iter = int(options.get("max_iter", 1000))
     unit = logistic_unit_penalty(problem, l1_ratio, options)
     base = unpenalised_logistic_fit(problem, unit)
-    amax = logistic_path_alpha_max(problem, l1_ratio, options, base)
+    grad = logistic_gradient(problem, base.coef, base.intercept)
+    amax = logistic_path_alpha_max(problem, l1_ratio, options, base, grad)
     grid = default_alphas(amax, n_alphas, eps) if alphas is None else np.asarray(alphas)
     grouped = _grouped(problem, options)
     if grouped:
         max_iter *= GROUPED_EPOCHS_PER_ITER
-    need = logistic_zero_thresholds(problem, unit, base, grouped)
+    need = logistic_zero_thresholds(problem, unit, base, grouped, grad)
     free = (unit.l1 == 0) & (unit.l2 == 0)
+    # At or above alpha_max the unpenalised fit is the solution: it is
+    # certified as it is (no Newton step), so the zeros are exact.
+    at_top = np.array(
+        [bool(np.all((need <= float(a) * unit.l1 * (1 + 1e-12)) | free)) for a in grid],
+        dtype=np.bool_,
+    )
+    deviance = None
+    if not grouped and compiled_logistic_applies(problem, unit):
+        solutions, losses = compiled_logistic_path(
+            problem, unit, np.asarray(grid, dtype=np.float64), at_top, base, tol=tol,
+            max_iter=max_iter,
+        )
+        deviance = 2.0 * problem.labels.shape[0] * losses
+    else:
+        solutions = _python_path(problem, unit, grid, at_top, base, tol, max_iter, grouped)
+    return _path_of_solutions(
+        problem, solutions, grid, amax, l1_ratio, options, classes, feature_names, base, warn,
+        deviance,
+    )
+
+
+def _python_path(
+    problem: LogisticProblem, unit: PenaltyArrays, grid: Vector, at_top: NDArray[np.bool_],
+    base: LogisticSolution, tol: float, max_iter: int, grouped: bool,
+) -> list[LogisticSolution]:
+    """One proximal Newton (or grouped CD) solve per alpha, warm-started."""
     coef, intercept = base.coef, base.intercept
     solutions = []
-    for alpha in grid:
+    for alpha, top in zip(grid, at_top, strict=True):
         pen = scaled(unit, float(alpha))
-        if np.all((need <= pen.l1 * (1 + 1e-12)) | free):
-            # At or above alpha_max the unpenalised fit is the solution:
-            # certify it as it is (no Newton step), so the zeros are exact.
+        if top:
             solution = solve_logistic(
                 problem, pen, tol=tol, max_iter=0, coef_init=base.coef,
                 intercept_init=base.intercept, warn=False, grouped=grouped,
@@ -161,6 +192,19 @@ def logistic_path_from_problem(
             )
         coef, intercept = solution.coef, solution.intercept
         solutions.append(solution)
+    return solutions
+
+
+def _path_of_solutions(
+    problem: LogisticProblem, solutions: list[LogisticSolution], grid: Vector, amax: float,
+    l1_ratio: float, options: dict[str, Any], classes: NDArray[Any],
+    feature_names: NDArray[np.object_] | None, base: LogisticSolution, warn: bool,
+    deviance: Vector | None = None,
+) -> Path:
+    """The :class:`Path` of one solution per alpha (and the convergence warning).
+
+    ``deviance`` is each solution's deviance when the solver has it.
+    """
     gaps = np.array([s.certificate for s in solutions], dtype=np.float64)
     tols = np.array([s.tol for s in solutions], dtype=np.float64)
     if warn and np.any(gaps > tols):
@@ -171,7 +215,7 @@ def logistic_path_from_problem(
             f"{gaps[bad[-1]]:.3g} > {tols[bad[-1]]:.3g}). Increase max_iter, loosen tol, "
             "shorten the grid (larger eps) or standardize=True.",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     # Fitted-scale coefficients, one slice per alpha on the last axis.
     fitted = np.stack([s.coef for s in solutions], axis=-1)
@@ -183,7 +227,15 @@ def logistic_path_from_problem(
         # ones that sum to 0, as shrinkage.LogisticRegression does.
         intercepts = intercepts - intercepts.mean(axis=0)
     nonzero = coefs != 0 if problem.binary else np.any(coefs != 0, axis=1)
-    x_scale = _weighted_std(problem.data.X, problem.sample_weight, problem.fit_intercept)
+    if np.all(problem.x_scale == 1.0):
+        x_scale = _weighted_std(problem.data.X, problem.sample_weight, problem.fit_intercept)
+    else:
+        # Standardised: the fitted columns have unit spread (or were constant).
+        x_scale = np.ones(problem.n_features)
+    if deviance is None:
+        deviance = np.array(
+            [problem.deviance(s.coef, s.intercept) for s in solutions], dtype=np.float64
+        )
     return Path(
         alphas=np.asarray(grid, dtype=np.float64),
         coefs=coefs,
@@ -192,9 +244,7 @@ def logistic_path_from_problem(
         tols=tols,
         n_iter=np.array([s.n_iter for s in solutions], dtype=np.int64),
         df=np.count_nonzero(nonzero, axis=0).astype(np.int64),
-        deviance=np.array(
-            [problem.deviance(s.coef, s.intercept) for s in solutions], dtype=np.float64
-        ),
+        deviance=deviance,
         null_deviance=problem.deviance(base.coef, base.intercept),
         l1_ratio=float(l1_ratio),
         alpha_max=amax,

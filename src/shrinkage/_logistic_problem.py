@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.special import expit, logsumexp
 
+from ._kernels.column_stats import weighted_column_std
 from .penalties import PenaltyArrays
 from .solvers.group_cd import GroupCD
 from .solvers.prox_newton import LogisticSolution, ProxNewton, StoredX, normalised_weights
@@ -147,9 +148,9 @@ def _weighted_std(X: Any, sample_weight: Vector | None, centred: bool) -> Vector
         sq = np.asarray(X.multiply(X).T @ s).ravel()
         var = np.maximum(sq - mean**2, 0.0)
     else:
-        Xd = np.asarray(X, dtype=np.float64)
-        mean = s @ Xd if centred else np.zeros(X.shape[1])
-        var = s @ (Xd - mean) ** 2
+        sd = np.empty(X.shape[1])
+        weighted_column_std(np.asarray(X), s, bool(centred), sd)
+        return np.where(sd > 0, sd, 1.0)
     sd = np.sqrt(var)
     return np.where(sd > 0, sd, 1.0)
 
@@ -201,6 +202,16 @@ def unpenalised_logistic_fit(problem: LogisticProblem, unit: PenaltyArrays) -> L
     """
     p = unit.n_features
     free = (unit.l1 == 0) & (unit.l2 == 0)
+    if problem.binary and not free.any():
+        # The intercept alone: its optimum is the log-odds of the weighted
+        # share of class 1, with no solve (and no product with X).
+        share = float(np.dot(problem.omega(), problem.labels == 1))
+        if 0.0 < share < 1.0 or not problem.fit_intercept:
+            b = float(np.log(share) - np.log1p(-share)) if problem.fit_intercept else 0.0
+            return LogisticSolution(
+                coef=np.zeros(p), intercept=b, certificate=0.0, certificate_kind="duality_gap",
+                tol=0.0, primal=float("nan"), n_iter=0, n_epochs=0, converged=True,
+            )
     pinned = PenaltyArrays(
         l1=np.zeros(p), l2=np.zeros(p),
         lower=np.where(free, unit.lower, 0.0), upper=np.where(free, unit.upper, 0.0),
@@ -228,15 +239,17 @@ def logistic_gradient(problem: LogisticProblem, coef: Vector, intercept: Any) ->
 
 def logistic_zero_thresholds(
     problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution,
-    grouped: bool = False,
+    grouped: bool = False, grad: Vector | None = None,
 ) -> Vector:
     """Per feature, the L1 weight above which 0 is optimal at ``base``.
 
     The largest over the classes of a multinomial model (ungrouped); with
     ``grouped``, the Euclidean norm of the feature's gradient row (the row
     is zero when that norm is at most the group's weight; no bounds apply).
+    ``grad`` is the loss's gradient at ``base`` when the caller has it.
     """
-    grad = logistic_gradient(problem, base.coef, base.intercept)
+    if grad is None:
+        grad = logistic_gradient(problem, base.coef, base.intercept)
     grads = grad[:, None] if grad.ndim == 1 else grad
     if grouped and not problem.binary:
         return np.asarray(np.linalg.norm(grads, axis=1))
@@ -248,7 +261,7 @@ def logistic_zero_thresholds(
 
 def logistic_alpha_max(
     problem: LogisticProblem, unit: PenaltyArrays, base: LogisticSolution | None = None,
-    grouped: bool = False,
+    grouped: bool = False, grad: Vector | None = None,
 ) -> float:
     """Smallest alpha at which every penalised coefficient is zero (``unit`` at alpha=1).
 
@@ -258,7 +271,7 @@ def logistic_alpha_max(
     """
     if base is None:
         base = unpenalised_logistic_fit(problem, unit)
-    need = logistic_zero_thresholds(problem, unit, base, grouped)
+    need = logistic_zero_thresholds(problem, unit, base, grouped, grad)
     penalised = unit.l1 > 0
     if not penalised.any():
         return 0.0

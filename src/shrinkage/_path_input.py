@@ -95,14 +95,23 @@ def _already_valid(X: Any, y: Any) -> tuple[NDArray[np.floating], NDArray[np.flo
     arrays of matching lengths skip it. Anything else returns None and gets
     scikit-learn's checks and messages.
     """
-    if type(X) is not np.ndarray or type(y) is not np.ndarray:
+    if not plain_float_matrix(X, (np.float64, np.float32)) or type(y) is not np.ndarray:
         return None
-    if X.ndim != 2 or X.dtype not in (np.float64, np.float32) or y.ndim != 1:
+    if y.ndim != 1 or y.dtype.kind not in "fiu" or y.shape[0] != X.shape[0]:
         return None
-    if y.dtype.kind not in "fiu" or min(X.shape) < 1 or y.shape[0] != X.shape[0]:
-        return None
-    # The sum of finite values is finite unless it overflows; then (and for
-    # NaN or inf) scikit-learn's check finds and names the culprit.
-    if not (np.isfinite(X.sum()) and np.isfinite(y.sum())):
+    if not np.isfinite(y.sum()):
         return None
     return X, y
+
+
+def plain_float_matrix(X: Any, dtypes: tuple[type, ...]) -> bool:
+    """Whether ``X`` is a finite, non-empty 2-D ndarray of one of ``dtypes``.
+
+    Such an X passes scikit-learn's ``check_array`` unchanged, so callers
+    may skip it (see :func:`_already_valid`).
+    """
+    if type(X) is not np.ndarray or X.ndim != 2 or X.dtype not in dtypes:
+        return False
+    # The sum of finite values is finite unless it overflows; then (and for
+    # NaN or inf) scikit-learn's check finds and names the culprit.
+    return min(X.shape) >= 1 and bool(np.isfinite(X.sum()))

@@ -33,6 +33,7 @@ from numba import njit
 
 from .anderson import anderson_candidate
 from .gap import duality_gap, primal_value
+from .kkt import KKT_SLACK, add_violators, pull
 from .storage import correlations, epochs, subtract_columns
 
 _ANDERSON_K = 10  # iterates per extrapolation window (as solvers/cd.py)
@@ -40,16 +41,6 @@ _BOUND_SNAP = 1e-12
 _INNER_FRACTION = 0.3  # an alpha is solved to 30% of the tolerance
 _CHECK_EVERY = 10  # epochs between two restricted gaps at most
 _MIN_GROWTH = 10  # violators added at least, when there are that many
-_KKT_SLACK = 1.0 + 1e-12  # a pull this close to its threshold is rounding
-
-
-@njit(cache=True, nogil=True)
-def _pull(u, lower, upper):
-    """How hard the data pull a coefficient at zero away from it: ``|u|``
-    restricted to the directions its bounds allow."""
-    up = u if upper > 0.0 else 0.0
-    down = -u if lower < 0.0 else 0.0
-    return max(up, down)
 
 
 @njit(cache=True, nogil=True)
@@ -167,10 +158,10 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
         # A pull equal to it up to rounding does not count: at alpha_max the
         # largest pull equals alpha exactly, and the top of the path must
         # hold exact zeros, not rounding noise.
-        strong = max(2.0 * alpha - alpha_prev, 0.0) * _KKT_SLACK
+        strong = max(2.0 * alpha - alpha_prev, 0.0) * KKT_SLACK
         for j in range(p):
             keep = w[j] != 0.0 or l1u[j] == 0.0
-            keep = keep or _pull(corr[j] / n, lower[j], upper[j]) > strong * l1u[j]
+            keep = keep or pull(corr[j] / n, lower[j], upper[j]) > strong * l1u[j]
             in_ws[j] = keep and norms2[j] > 0.0
         ws = np.flatnonzero(in_ws)
         # With the strong set complete the full gap equals the restricted one.
@@ -189,16 +180,9 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
             gap = max(gap, 0.0)
             if gap <= _INNER_FRACTION * tol_abs or done >= max_epochs:
                 break
-            # Optimality at w_j = 0 needs pull_j <= l1_j: the violators, the
-            # worst first (in units of their column norm, celer's priority).
-            n_viol = 0
-            for j in range(p):
-                if not in_ws[j] and norms2[j] > 0.0:
-                    excess = _pull(corr[j] / n, lower[j], upper[j]) - l1[j] * _KKT_SLACK
-                    if excess > 0.0:
-                        violators[n_viol] = j
-                        score[n_viol] = -excess / np.sqrt(norms2[j])
-                        n_viol += 1
+            # Optimality at w_j = 0 needs pull_j <= l1_j: the violators join.
+            n_viol = add_violators(corr, n, l1, lower, upper, norms2, in_ws, _MIN_GROWTH,
+                                   violators, score)
             if n_viol == 0:
                 # The working set holds every feature the optimality
                 # conditions ask for, so the full gap is the restricted one.
@@ -206,12 +190,6 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
                     break  # nothing moves: rounding is the floor
                 target = _INNER_FRACTION * min(target, _INNER_FRACTION * tol_abs)
                 continue
-            grow = min(n_viol, max(_MIN_GROWTH, ws.shape[0]))
-            # Sort the violators only: a sort of all p scores per check cost
-            # more than the check itself on wide sparse data.
-            order = np.argsort(score[:n_viol])
-            for i in range(grow):
-                in_ws[violators[order[i]]] = True
             ws = np.flatnonzero(in_ws)
             # Straight to the final target: the strong rule leaves out few
             # features, so the grown set is nearly always complete, and every

@@ -8,6 +8,9 @@ describes X, so the path logic has no sparse twin and no runtime switch:
   ``0 .. col_end[j] - 1`` (all rows, or the triangle of a reduced tall problem);
 - CSC: ``(data, indices, indptr, means, v, av)``, the implicitly centred
   columns ``a_j - means[j] v`` of ``cd_sparse.py``.
+
+The logistic path (``path_logistic.py``) adds the weighted operations of
+``cd_weighted.py``; it stores X as it is (``col_end`` empty, ``means`` 0).
 """
 
 from numba import types
@@ -15,6 +18,12 @@ from numba.extending import overload
 
 from .cd_dense import cd_epochs_dense, correlations_rows, subtract_columns_rows
 from .cd_sparse import cd_epochs_sparse, correlations_sparse, subtract_columns_sparse
+from .cd_weighted import (
+    weighted_sq_norms_dense,
+    weighted_sq_norms_sparse,
+    wls_epochs_dense,
+    wls_epochs_sparse,
+)
 
 _DENSE, _SPARSE = 2, 6  # lengths of the two descriptions
 
@@ -31,6 +40,17 @@ def correlations(Xs, v, idx, out):
 
 def subtract_columns(Xs, idx, delta, r):
     """``r -= X[:, idx] @ delta`` (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def weighted_epochs(Xs, w, r, h, hdiag, l1, l2, lower, upper, ws, n_epochs, fit_intercept,
+                    h_sum):
+    """Coordinate descent on weighted least squares with an intercept (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def weighted_sq_norms(Xs, h, idx, out):
+    """``out[k] = sum_i h_i X[i, idx[k]]^2`` (compiled only)."""
     raise NotImplementedError("only callable from compiled code")
 
 
@@ -80,5 +100,40 @@ def _subtract_columns(Xs, idx, delta, r):
     if _kind(Xs) == _SPARSE:
         def sparse(Xs, idx, delta, r):
             subtract_columns_sparse(Xs[0], Xs[1], Xs[2], Xs[3], Xs[4], idx, delta, r)
+        return sparse
+    return None
+
+
+@overload(weighted_epochs)
+def _weighted_epochs(Xs, w, r, h, hdiag, l1, l2, lower, upper, ws, n_epochs, fit_intercept,
+                     h_sum):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs, w, r, h, hdiag, l1, l2, lower, upper, ws, n_epochs, fit_intercept,
+                  h_sum):
+            return wls_epochs_dense(
+                Xs[0], w, r, h, hdiag, l1, l2, lower, upper, ws, n_epochs, fit_intercept,
+                h_sum,
+            )
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs, w, r, h, hdiag, l1, l2, lower, upper, ws, n_epochs, fit_intercept,
+                   h_sum):
+            return wls_epochs_sparse(
+                Xs[0], Xs[1], Xs[2], w, r, h, hdiag, l1, l2, lower, upper, ws, n_epochs,
+                fit_intercept, h_sum,
+            )
+        return sparse
+    return None
+
+
+@overload(weighted_sq_norms)
+def _weighted_sq_norms(Xs, h, idx, out):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs, h, idx, out):
+            weighted_sq_norms_dense(Xs[0], h, idx, out)
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs, h, idx, out):
+            weighted_sq_norms_sparse(Xs[0], Xs[1], Xs[2], h, idx, out)
         return sparse
     return None
