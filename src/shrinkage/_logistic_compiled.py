@@ -45,6 +45,14 @@ def _storage(data: StoredX) -> tuple[Any, ...]:
     return (data.X, np.empty(0, dtype=np.int64))
 
 
+def _centred_start(
+    coef: Any, intercept: float, unit: PenaltyArrays, mean: Vector, problem: LogisticProblem
+) -> tuple[Vector, float]:
+    """A point within the bounds, its intercept that of the centred columns."""
+    w = np.clip(np.asarray(coef, dtype=np.float64), unit.lower, unit.upper)
+    return w, float(intercept) + float(mean @ w) if problem.fit_intercept else 0.0
+
+
 def compiled_logistic_path(
     problem: LogisticProblem,
     unit: PenaltyArrays,
@@ -55,12 +63,15 @@ def compiled_logistic_path(
     tol: float,
     max_iter: int,
     working_set: bool = True,
+    start: tuple[Vector, float] | None = None,
 ) -> tuple[list[LogisticSolution], Vector]:
-    """One certified solution per alpha of ``grid``, warm-started from ``base``.
+    """One certified solution per alpha of ``grid``, warm-started along it.
 
     ``unit`` is the penalty at ``alpha = 1`` on the fitted scale; where
     ``at_top`` the unpenalised fit ``base`` is optimal and is certified as
-    it is. Also returns each solution's loss (its deviance over ``2 n``).
+    it is. The first alpha starts from ``start`` (coefficients on the
+    fitted scale, intercept), or from ``base``. Also returns each
+    solution's loss (its deviance over ``2 n``).
     """
     omega = problem.omega()
     data = problem.data
@@ -72,8 +83,9 @@ def compiled_logistic_path(
     y = problem.y_pm
     share = float(np.clip(np.dot(omega, 0.5 * (y + 1.0)), 0.0, 1.0))
     unit_loss = null_loss(np.array([share, 1.0 - share]), problem.fit_intercept)
-    w_top = np.clip(np.asarray(base.coef, dtype=np.float64), unit.lower, unit.upper)
-    b_top = float(base.intercept) + float(mean @ w_top) if problem.fit_intercept else 0.0
+    w_top, b_top = _centred_start(base.coef, float(base.intercept), unit, mean, problem)
+    w, b = (w_top.copy(), b_top) if start is None else _centred_start(*start, unit, mean,
+                                                                        problem)
     p, k = problem.n_features, grid.shape[0]
     coefs = np.empty((p, k))
     intercepts, gaps, tols, losses = np.empty(k), np.empty(k), np.empty(k), np.empty(k)
@@ -82,7 +94,7 @@ def compiled_logistic_path(
     logistic_path(
         _storage(data), y, omega, np.asarray(grid, dtype=np.float64), unit.l1, unit.l2,
         unit.lower, unit.upper, data.col_norms, data.max_norm, problem.fit_intercept,
-        np.asarray(at_top, dtype=np.bool_), w_top, b_top, w_top.copy(), b_top, float(tol),
+        np.asarray(at_top, dtype=np.bool_), w_top, b_top, w, b, float(tol),
         unit_loss, int(max_iter), bool(working_set), coefs, intercepts, gaps, tols, losses,
         n_iter, n_epochs,
     )

@@ -22,6 +22,7 @@ from scipy.special import expit, logsumexp
 
 from ._kernels.column_stats import weighted_column_std
 from .penalties import PenaltyArrays
+from .solvers.base import warn_not_converged
 from .solvers.group_cd import GroupCD
 from .solvers.prox_newton import LogisticSolution, ProxNewton, StoredX, normalised_weights
 
@@ -179,6 +180,29 @@ def solve_logistic(
             sample_weight=problem.sample_weight, fit_intercept=problem.fit_intercept,
             coef_init=coef_init, intercept_init=intercept_init, warn=warn,
         )
+    if problem.binary:
+        # Imported here: the compiled driver builds on this module's problem.
+        from ._logistic_compiled import compiled_logistic_applies, compiled_logistic_path
+
+        if compiled_logistic_applies(problem, pen):
+            p = problem.n_features
+            w0 = np.zeros(p) if coef_init is None else np.asarray(coef_init, np.float64).ravel()
+            if w0.shape[0] != p:
+                raise ValueError(f"coef_init has {w0.shape[0]} entries; X has {p} features.")
+            b0 = 0.0 if intercept_init is None else float(intercept_init)
+            zero = LogisticSolution(
+                coef=np.zeros(p), intercept=0.0, certificate=np.inf,
+                certificate_kind="duality_gap", tol=0.0, primal=np.nan, n_iter=0,
+                n_epochs=0, converged=False,
+            )
+            solutions, _ = compiled_logistic_path(
+                problem, pen, np.ones(1), np.zeros(1, dtype=np.bool_), zero, tol=tol,
+                max_iter=max_iter, start=(w0, b0),
+            )
+            solution = solutions[0]
+            if warn and not solution.converged:
+                warn_not_converged("Proximal Newton", solution, max_iter)  # type: ignore[arg-type]
+            return solution
     solver = ProxNewton(tol=tol, max_iter=max_iter)
     if problem.binary:
         return solver.solve(
