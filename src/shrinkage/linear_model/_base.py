@@ -71,6 +71,27 @@ def _check_tol(value: Any) -> None:
         )
 
 
+def _check_random_state(value: Any) -> None:
+    ok = value is None or isinstance(value, np.random.RandomState | np.random.Generator) or (
+        isinstance(value, Integral) and not isinstance(value, bool) and 0 <= int(value) < 2**32
+    )
+    if not ok:
+        raise ValueError(
+            f"random_state must be None, an integer in [0, 2**32) or a numpy RandomState; "
+            f"got {value!r}. It seeds the coordinate order of selection='random'."
+        )
+
+
+def _check_n_jobs(value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, Integral) or value == 0:
+        raise ValueError(
+            f"n_jobs must be None (one thread), a positive number of threads, or -1 for one "
+            f"per core; got {value!r}."
+        )
+
+
 def _check_choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], None]:
     def check(value: Any) -> None:
         if value not in choices:
@@ -104,6 +125,7 @@ class PenalizedLinearModel(RegressorMixin, BaseEstimator):
         "positive": _check_bool("positive"),
         "standardize": _check_bool("standardize"),
         "selection": _check_choice("selection", ("cyclic", "random")),
+        "random_state": _check_random_state,
     }
 
     def _validate_params(self) -> None:
@@ -256,6 +278,10 @@ def iterative_solver(
         from ..solvers.cd import CoordinateDescent
 
         seed = int(random_state) if isinstance(random_state, Integral) else None
+        if isinstance(random_state, np.random.RandomState):
+            seed = int(random_state.randint(2**31))
+        elif isinstance(random_state, np.random.Generator):
+            seed = int(random_state.integers(2**31))
         return CoordinateDescent(
             tol=tol, max_iter=max_iter, selection=selection, random_state=seed
         )

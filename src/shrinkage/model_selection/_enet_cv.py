@@ -15,6 +15,7 @@ from .._validation import check_l1_ratio
 from ..linear_model._base import (
     PenalizedLinearModel,
     _check_bool,
+    _check_n_jobs,
     _check_positive_int,
     _check_tol,
     check_declared_params,
@@ -32,6 +33,11 @@ Vector = NDArray[np.float64]
 def _check_alphas_param(value: Any) -> None:
     if isinstance(value, Integral) and not isinstance(value, bool):
         check_grid_size(value, 0.5)
+    elif isinstance(value, bool) or np.ndim(value) == 0:
+        raise ValueError(
+            f"alphas must be an integer (the number of alphas, e.g. 100) or a sequence of "
+            f"alphas; got {value!r}. For a single alpha pass a list, e.g. [{value!r}]."
+        )
     else:
         check_alphas(value)
 
@@ -45,6 +51,8 @@ def _check_eps(value: Any) -> None:
 
 
 def _check_gammas(value: Any) -> None:
+    if isinstance(value, bool):
+        raise ValueError(f"gammas must be a list of values in [0, 1], got {value!r}.")
     grid = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if grid.ndim != 1 or grid.size == 0 or np.any(~((grid >= 0) & (grid <= 1))):
         raise ValueError(f"gammas must be a non-empty list of values in [0, 1], got {value!r}.")
@@ -130,6 +138,7 @@ class ElasticNetCV(PenalizedLinearModel):
         "rule": _check_rule_param,
         "gammas": _check_gammas,
         "l1_ratio": _check_l1_ratios,
+        "n_jobs": _check_n_jobs,
     }
 
     def __init__(

@@ -27,6 +27,7 @@ from ..linear_model._base import (
     PenalizedLinearModel,
     _check_bool,
     _check_choice,
+    _check_n_jobs,
     _check_positive_int,
     check_sample_weight,
     store_params,
@@ -64,6 +65,8 @@ SOLVE_MAX_ITER = 10_000
 
 
 def _check_alphas_param(value: Any) -> None:
+    if isinstance(value, bool):
+        raise ValueError(f"alphas must be None or a sequence of alphas > 0; got {value!r}.")
     if value is not None:
         check_alphas(value)
 
@@ -218,6 +221,7 @@ class RidgeCV(PenalizedLinearModel):
         "rule": _check_rule_param,
         "standardize": _check_bool("standardize"),
         "n_alphas": _check_positive_int("n_alphas"),
+        "n_jobs": _check_n_jobs,
     }
 
     def __init__(
