@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse.linalg
 from numpy.typing import NDArray
 from sklearn.model_selection import KFold
 
@@ -208,15 +209,34 @@ class LassoIC(ElasticNetCV):
 
 
 def _least_squares_rss(problem: CenteredProblem, unit: Any) -> float:
-    """Residual sum of squares of the unpenalised fit (within the bounds)."""
+    """Residual sum of squares of the unpenalised fit (within the bounds).
+
+    Dense designs are solved directly; a sparse design stays sparse: LSMR
+    on its implicitly centred columns (``design.columns`` would make a
+    dense ``n x p`` copy), iterated to a relative tolerance of 1e-12.
+    """
     design = problem.design
-    A = design.X if isinstance(design, DenseDesign) else design.columns(
-        np.arange(design.n_features, dtype=np.int64)
+    bounded = bool(np.isfinite(unit.lower).any() or np.isfinite(unit.upper).any())
+    if isinstance(design, DenseDesign):
+        A: Any = np.asarray(design.X, dtype=np.float64)
+        if bounded:
+            w = scipy.optimize.lsq_linear(A, problem.y, bounds=(unit.lower, unit.upper)).x
+        else:
+            w = np.linalg.lstsq(A, problem.y, rcond=None)[0]
+        r = problem.y - A @ w
+        return float(r @ r)
+    shape = (int(design.n_rows), int(design.n_features))
+    operator = scipy.sparse.linalg.LinearOperator(
+        shape, matvec=design.matvec, rmatvec=design.rmatvec, dtype=np.float64
     )
-    A = np.asarray(A, dtype=np.float64)
-    if np.isfinite(unit.lower).any() or np.isfinite(unit.upper).any():
-        w = scipy.optimize.lsq_linear(A, problem.y, bounds=(unit.lower, unit.upper)).x
+    if bounded:
+        w = scipy.optimize.lsq_linear(
+            operator, problem.y, bounds=(unit.lower, unit.upper), method="trf", tol=1e-12,
+            lsmr_tol=1e-12,
+        ).x
     else:
-        w = np.linalg.lstsq(A, problem.y, rcond=None)[0]
-    r = problem.y - A @ w
+        w = scipy.sparse.linalg.lsmr(
+            operator, problem.y, atol=1e-12, btol=1e-12, maxiter=20 * shape[1] + 100
+        )[0]
+    r = problem.y - design.matvec(w)
     return float(r @ r)
