@@ -9,8 +9,6 @@ offsets of 1e7 (where raw uncentred moments would lose every digit).
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 from pathlib import Path
 
 import dask.array as da
@@ -23,6 +21,7 @@ import pytest
 import shrinkage as sk
 from shrinkage import distributed as sd
 from shrinkage.model_selection._fold_gram import block_stats
+from test_nn_import import _run as run_python
 
 RTOL = 1e-8
 
@@ -301,8 +300,7 @@ def test_numpy_input_without_a_client_is_wrapped():
         "X = np.random.default_rng(0).standard_normal((500, 4)); y = X @ [1., 2., 0., 0.]\n"
         "print(np.round(sd.Ridge(alpha=1e-9).fit(X, y).coef_, 6).tolist())\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[1.0, 2.0, 0.0, 0.0]"
 
@@ -322,8 +320,7 @@ def test_import_shrinkage_does_not_import_dask_and_a_missing_dask_names_the_extr
         "except ImportError as exc:\n"
         "    print(exc)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    result = run_python(code)
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
     assert first == "False"

@@ -103,8 +103,8 @@ MODELS_HELP = ("lasso, ridge, elasticnet or logistic. Default: from the target (
                "elasticnet; text, or at most 10 distinct integers -> logistic).")
 DataArg = Annotated[Path | None, typer.Argument(
     metavar="[DATA]", show_default=False,
-    help="CSV (.csv, .tsv, optionally .gz) or Parquet file. Omit it to use a built-in data "
-         "set (--dataset).")]
+    help="CSV (.csv, .tsv, optionally .gz) or Parquet file (with --engine dask: a Parquet "
+         "file, folder or glob). Omit it to use a built-in data set (--dataset).")]
 TargetOpt = Annotated[str | None, _opt(
     "--target", "-t", metavar="COL", help="The column to predict (required with a data file).")]
 DatasetOpt = Annotated[str | None, _opt(
@@ -157,6 +157,13 @@ UnknownOpt = Annotated[bool, typer.Option(
 PathL1Opt = Annotated[float | None, _opt(
     "--l1-ratio", metavar="R", help="Elastic-Net mix in [0, 1] (default 1 for lasso and "
     "logistic, 0.5 for elasticnet, 0 for ridge).")]
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", metavar="memory|dask", help="memory: read the table into memory (the "
+    "default). dask: fit on a Dask cluster from a Parquet file, folder or glob larger than "
+    "memory (numeric columns; no test split, report or --impute; needs shrinkage[dask]).")]
+SchedulerOpt = Annotated[str | None, _opt(
+    "--scheduler", metavar="ADDRESS", help="With --engine dask: the Dask scheduler to use "
+    "(e.g. tcp://host:8786). Default: a local cluster started for the run.")]
 KINDS = ("lasso", "ridge", "elasticnet", "logistic")
 
 
@@ -178,6 +185,8 @@ def fit(
     n_alphas: AlphasOpt = 100,
     seed: SeedOpt = 0,
     jobs: JobsOpt = 1,
+    engine: EngineOpt = "memory",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Fit a data file, choose the penalty by CV, write a report and a model file.
 
@@ -186,8 +195,16 @@ def fit(
     OUT/report.html (one offline page: paths, CV curve, train/validation
     loss, coefficients, data summary, the command and versions) and
     OUT/model.shrink (the fitted pipeline, for `shrinkage predict`).
-    Categorical (text) columns are one-hot encoded.
+    Categorical (text) columns are one-hot encoded. With --engine dask,
+    DATA may be a Parquet folder or glob; only the summary and the model
+    file are written.
     """
+    if _choice(engine, "--engine", ("memory", "dask")) == "dask":
+        _fit_on_dask(data, target, model, l1_ratio, cv, rule, standardize, test_size, out,
+                     force, dataset, impute, drop, n_alphas, seed, scheduler)
+        return
+    if scheduler is not None:
+        raise UserError("--scheduler is for --engine dask.", EXIT_USAGE)
     from ._run import run_fit_command
 
     run_fit_command(
@@ -198,6 +215,35 @@ def fit(
         impute=_choice(impute, "--impute", ("mean", "median")), drop=_names(drop),
         n_alphas=n_alphas, seed=seed, jobs=jobs, console=_console(), err=_console(True),
     )
+
+
+def _fit_on_dask(
+    data: Path | None, target: str | None, model: str | None, l1_ratio: str | None, cv: int,
+    rule: str, standardize: bool, test_size: float, out: Path | None, force: bool,
+    dataset: str | None, impute: str | None, drop: list[str] | None, n_alphas: int, seed: int,
+    scheduler: str | None,
+) -> None:
+    from ._dask import DaskFitOptions, run_dask_fit
+
+    if dataset is not None or impute is not None:
+        raise UserError(
+            "--engine dask fits a Parquet DATA as it is: --dataset and --impute are for the "
+            "in-memory engine.", EXIT_USAGE,
+        )
+    if cv < 2 or n_alphas < 2:
+        raise UserError("--cv and --n-alphas must be at least 2.", EXIT_USAGE)
+    err = _console(True)
+    if test_size != 0.2:
+        err.print("note: --engine dask makes no held-out test split; the CV error is the "
+                  "estimate (--test-size ignored).")
+    options = DaskFitOptions(
+        model=_choice(model, "--model", KINDS), l1_ratio=_floats(l1_ratio, "--l1-ratio"),
+        cv=cv, rule=_choice(rule, "--rule", ("min", "1se")) or "min",
+        standardize=standardize, n_alphas=n_alphas, seed=seed, drop=_names(drop),
+        scheduler=scheduler,
+    )
+    run_dask_fit(data=data, target=target, options=options, out=out, force=force,
+                 console=_console(), err=err)
 
 
 @app.command()

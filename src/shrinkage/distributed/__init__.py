@@ -30,7 +30,7 @@ from ._data import MAX_GRAM_FEATURES
 from ._logistic import LogisticRegression
 from ._logistic_cv import LogisticRegressionCV
 from ._path import regularization_path
-from ._regression import ElasticNet, Lasso, Ridge
+from ._regression import ElasticNet, Lasso, Ridge, to_in_memory
 from ._stats import BlockStats, fold_ids, hash_folds, merge, merge_all, partition_stats
 
 __all__ = [
@@ -51,4 +51,5 @@ __all__ = [
     "merge_all",
     "partition_stats",
     "regularization_path",
+    "to_in_memory",
 ]

@@ -6,7 +6,7 @@ chunked differently, and pairing them block by block would then silently
 match the wrong rows; so y and the weights are rechunked to X's row chunks
 here, once, and X gets one chunk across its columns (a block's statistics
 need all of its features). DataFrames have unknown partition lengths; they
-are measured (``to_dask_array(lengths=True)``) so the blocks' global row
+are measured (``compute_chunk_sizes``) so the blocks' global row
 positions, which seed the CV folds, are known.
 """
 
@@ -72,6 +72,16 @@ def _non_numeric(dtypes: Any) -> list[str]:
             if not numeric(dtype) or pd.api.types.is_complex_dtype(dtype)]
 
 
+def frame_to_array(frame: dd.DataFrame | dd.Series) -> da.Array:
+    """A frame's values as a Dask array with measured chunk sizes (one pass).
+
+    ``to_dask_array(lengths=True)`` is not used: dask-expr may measure the
+    lengths on an optimised graph whose partitions were fused, and then
+    refuses them ("lengths does not match the number of partitions").
+    """
+    return frame.to_dask_array().compute_chunk_sizes()
+
+
 def _frame_to_array(frame: dd.DataFrame) -> da.Array:
     bad = _non_numeric(frame.dtypes)
     if bad:
@@ -79,7 +89,7 @@ def _frame_to_array(frame: dd.DataFrame) -> da.Array:
             f"X has non-numeric columns {bad[:5]}: the models need numbers. Encode them "
             "(e.g. dd.get_dummies after .categorize()) or drop them before fitting."
         )
-    return frame.to_dask_array(lengths=True)
+    return frame_to_array(frame)
 
 
 def as_dask_matrix(X: Any) -> tuple[da.Array, NDArray[np.object_] | None]:
@@ -124,7 +134,7 @@ def as_dask_vector(v: Any, name: str, numeric: bool = True) -> da.Array:
     if isinstance(v, dd.Series):
         if numeric and _non_numeric({name: v.dtype}):
             raise TypeError(f"{name} has dtype {v.dtype}, not numbers; convert it first.")
-        v = v.to_dask_array(lengths=True)
+        v = frame_to_array(v)
     elif not isinstance(v, da.Array):
         v = da.from_array(np.asarray(v), chunks=_WRAP_ROWS)
     if v.ndim == 2 and v.shape[1] == 1:

@@ -122,3 +122,26 @@ class Ridge(DaskPenalizedFit, linear_model.Ridge):
     (scikit-learn's scaling) from one pass of centred statistics;
     parameters and fitted attributes are those of :class:`shrinkage.Ridge`.
     """
+
+
+def to_in_memory(estimator: Any) -> Any:
+    """A fitted distributed estimator as an instance of its in-memory class.
+
+    The same parameters (a ``HashFolds`` ``cv``, which is not plain data,
+    becomes None) and fitted attributes, including private ones the
+    in-memory methods read, so that :func:`shrinkage.save` can write it and
+    it predicts on numpy data without Dask.
+    """
+    from ..io._estimators import known_classes
+
+    in_memory: Any = known_classes().get(type(estimator).__name__)
+    if in_memory is None or not issubclass(type(estimator), in_memory):
+        raise TypeError(f"not a shrinkage.distributed estimator: {type(estimator).__name__}.")
+    params = estimator.get_params(deep=False)
+    if "cv" in params and not isinstance(params["cv"], int | None):
+        params["cv"] = None
+    twin = in_memory(**params)
+    for name, value in vars(estimator).items():
+        if name not in params:  # fitted state, public or private
+            setattr(twin, name, value)
+    return twin
