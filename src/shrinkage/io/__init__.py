@@ -62,7 +62,7 @@ def save(
     model : fitted estimator or TablePipeline
         shrinkage's ``Lasso``, ``ElasticNet``, ``Ridge``,
         ``LogisticRegression``, ``LassoCV``, ``ElasticNetCV``, ``RidgeCV``,
-        ``LogisticRegressionCV``, or the command's :class:`TablePipeline`.
+        ``LogisticRegressionCV``, ``LassoIC``, or the command's :class:`TablePipeline`.
         Its parameters, its fitted attributes (``coef_``, ``intercept_``,
         ``classes_``, the CV results and ``path_``) are written; parameters
         that are not plain data (a custom splitter or scorer) are recorded
@@ -131,7 +131,7 @@ def load(path: str | os.PathLike[str]) -> Any:
         if kind == "TablePipeline":
             return TablePipeline.from_state(decode(state["pipeline"], arrays), estimator)
         return estimator
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ModelFileError(
             f"{os.fspath(path)}: the model's content is inconsistent ({type(exc).__name__}: "
             f"{exc}); it was not written by shrinkage.save."

@@ -153,11 +153,19 @@ def read_container(path: str | os.PathLike[str]) -> tuple[dict[str, Any], list[n
         manifest = json.loads(entries[MANIFEST])
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ModelFileError(f"{name}: the manifest is damaged (not JSON).") from None
+    except RecursionError:
+        raise ModelFileError(
+            f"{name}: the manifest nests too deeply to be a model's; it was not written by "
+            "shrinkage.save."
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
         raise ModelFileError(f"{name} is not a shrinkage model file (format is not {FORMAT_NAME}).")
     version = manifest.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ModelFileError(f"{name}: the manifest has no integer format_version.")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(
+            f"{name}: the manifest has no valid format_version (an integer >= 1, got "
+            f"{version!r}); it was not written by shrinkage.save."
+        )
     if version > FORMAT_VERSION:
         from .. import __version__
 

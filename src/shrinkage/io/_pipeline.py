@@ -316,5 +316,11 @@ class TablePipeline:
         for name in cls._STATE[3:]:
             setattr(pipeline, name, state[name])
         pipeline.categories_ = [list(map(str, c)) for c in pipeline.categories_]
+        n_features = getattr(estimator, "n_features_in_", None)
+        if len(pipeline.feature_names_) != n_features:
+            raise ValueError(
+                f"the pipeline encodes {len(pipeline.feature_names_)} columns but its "
+                f"estimator was fitted on {n_features}"
+            )
         pipeline._build_encoder()
         return pipeline
