@@ -4,11 +4,24 @@ Estimators with scikit-learn's API and objectives, solvers that certify
 their answer with a duality gap, and the penalties as plain data.
 """
 
-from . import datafits, model_selection, penalties, solvers
-from .linear_model import ElasticNet, Lasso, LogisticRegression, Ridge
-from .model_selection import ElasticNetCV, LassoCV, LassoIC, LogisticRegressionCV, RidgeCV
+from . import datafits, penalties, solvers
 from .path import Path, regularization_path
 from .penalties import L1, L2, norm
+
+# The estimators build on scikit-learn, whose import costs about a second
+# (it loads pandas and scipy.stats); they load on first use, so that a
+# process that only computes paths, penalties or proximal steps never pays
+# it. `from shrinkage import Lasso` works as before.
+_ESTIMATORS = {
+    "ElasticNet": "linear_model", "Lasso": "linear_model",
+    "LogisticRegression": "linear_model", "Ridge": "linear_model",
+    "ElasticNetCV": "model_selection", "LassoCV": "model_selection",
+    "LassoIC": "model_selection", "LogisticRegressionCV": "model_selection",
+    "RidgeCV": "model_selection",
+}
+# shrinkage.nn needs torch (the extra `torch`), shrinkage.plotting
+# matplotlib; shrinkage.io (save, load) is only needed by who saves or loads.
+_SUBPACKAGES = ("linear_model", "model_selection", "nn", "plotting", "io")
 
 __all__ = [
     "L1",
@@ -39,13 +52,16 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    # shrinkage.nn needs torch (the extra `torch`), shrinkage.plotting
-    # matplotlib; shrinkage.io (save, load) is only needed by who saves or
-    # loads: import them when used, so that `import shrinkage` stays cheap.
     import importlib
 
-    if name in ("nn", "plotting", "io"):
+    if name in _ESTIMATORS:
+        return getattr(importlib.import_module(f".{_ESTIMATORS[name]}", __name__), name)
+    if name in _SUBPACKAGES:
         return importlib.import_module(f".{name}", __name__)
     if name in ("save", "load"):
         return getattr(importlib.import_module(".io", __name__), name)
     raise AttributeError(f"module 'shrinkage' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -23,9 +23,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_consistent_length, column_or_1d
 
 from ._logistic_compiled import compiled_logistic_applies, compiled_logistic_path
 from ._logistic_problem import (
@@ -43,6 +40,7 @@ from ._path_input import plain_float_matrix
 from ._path_solve import RIDGE_GRID_L1_RATIO, default_alphas, scaled
 from .path import SPARSE_FORMATS, Path, check_grid_size, unit_penalty
 from .penalties import PenaltyArrays
+from .solvers.base import convergence_warning
 from .solvers.prox_newton import LogisticSolution
 
 Vector = NDArray[np.float64]
@@ -69,6 +67,9 @@ def default_logistic_eps(n_samples: int, n_features: int) -> float:
 
 def check_labels(y: Any) -> tuple[NDArray[Any], NDArray[np.int64]]:
     """``(classes, codes)``: sorted class labels and each sample's index into them."""
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import column_or_1d
+
     y = column_or_1d(y, warn=True)
     try:
         check_classification_targets(y)
@@ -88,6 +89,8 @@ def check_labels(y: Any) -> tuple[NDArray[Any], NDArray[np.int64]]:
 
 def validate_classification_data(X: Any, y: Any) -> tuple[Any, NDArray[Any], NDArray[np.int64]]:
     """Checked float64 X (CSC when sparse), the classes and the label codes."""
+    from sklearn.utils.validation import check_array, check_consistent_length
+
     if not plain_float_matrix(X, (np.float64,)):
         X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=np.float64)
     check_consistent_length(X, y)
@@ -214,7 +217,7 @@ def _path_of_solutions(
             f"(smallest unconverged alpha {grid[bad[-1]]:.3g}, duality gap "
             f"{gaps[bad[-1]]:.3g} > {tols[bad[-1]]:.3g}). Increase max_iter, loosen tol, "
             "shorten the grid (larger eps) or standardize=True.",
-            ConvergenceWarning,
+            convergence_warning(),
             stacklevel=5,
         )
     # Fitted-scale coefficients, one slice per alpha on the last axis.

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from sklearn.utils.validation import check_X_y
+
+from ._validation import check_sample_weight
 
 Vector = NDArray[np.float64]
 SPARSE_FORMATS = ["csc", "csr", "coo", "lil", "dok", "bsr", "dia"]
@@ -65,12 +66,12 @@ def feature_names_of(
 
 def validate_regression_data(X: Any, y: Any, sample_weight: Any):
     """Checked ``X`` (float, CSC when sparse), 1-D float ``y`` and weights."""
-    from .linear_model._base import check_sample_weight
-
     plain = _already_valid(X, y)
     if plain is not None:
         X, y = plain
     else:
+        from sklearn.utils.validation import check_X_y
+
         X, y = check_X_y(
             X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32],
             y_numeric=True, multi_output=True,

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, logsumexp, softmax
-from sklearn.utils.extmath import safe_sparse_dot
 
 __all__ = ["Logistic", "Multinomial", "Quadratic"]
 
@@ -64,19 +63,19 @@ class Quadratic:
     def value(self, X: Any, y: ArrayLike, w: ArrayLike) -> float:
         """``F(w)``."""
         y = np.asarray(y, dtype=np.float64)
-        r = y - np.asarray(safe_sparse_dot(X, np.asarray(w)), dtype=np.float64)
+        r = y - np.asarray(X @ np.asarray(w), dtype=np.float64)
         return float(0.5 * np.sum(self._weights(y.shape[0]) * r * r))
 
     def gradient(self, X: Any, y: ArrayLike, w: ArrayLike) -> NDArray[np.float64]:
         """``grad F(w) = X' raw_grad``."""
-        Xw = safe_sparse_dot(X, np.asarray(w))
-        return np.asarray(safe_sparse_dot(X.T, self.raw_grad(y, Xw)), dtype=np.float64)
+        Xw = np.asarray(X @ np.asarray(w))
+        return np.asarray(X.T @ self.raw_grad(y, Xw), dtype=np.float64)
 
     def lipschitz(self, X: Any) -> NDArray[np.float64]:
         """Per-coordinate Lipschitz constants ``sum_i s_i x_ij^2 / sum s``."""
         s = self._weights(X.shape[0])
         sq = X.multiply(X) if hasattr(X, "multiply") else np.asarray(X) ** 2
-        return np.asarray(safe_sparse_dot(sq.T, s), dtype=np.float64).ravel()
+        return np.asarray(sq.T @ s, dtype=np.float64).ravel()
 
 
 def _normalised_weights(sample_weight: ArrayLike | None, n: int) -> NDArray[np.float64]:
@@ -98,7 +97,7 @@ def _weighted_sq_norms(X: Any, sample_weight: ArrayLike | None) -> NDArray[np.fl
     """``sum_i s_i x_ij^2 / sum s`` for every column."""
     s = _normalised_weights(sample_weight, X.shape[0])
     sq = X.multiply(X) if hasattr(X, "multiply") else np.asarray(X) ** 2
-    return np.asarray(safe_sparse_dot(sq.T, s), dtype=np.float64).ravel()
+    return np.asarray(sq.T @ s, dtype=np.float64).ravel()
 
 
 class _LinearPredictorLoss:
@@ -112,12 +111,12 @@ class _LinearPredictorLoss:
 
     def value(self, X: Any, y: ArrayLike, w: ArrayLike) -> float:
         """The loss at ``w`` (``(n_features,)``, or ``(n_features, K)`` for softmax)."""
-        return self.value_eta(y, safe_sparse_dot(X, np.asarray(w, dtype=np.float64)))
+        return self.value_eta(y, np.asarray(X @ np.asarray(w, dtype=np.float64)))
 
     def gradient(self, X: Any, y: ArrayLike, w: ArrayLike) -> NDArray[np.float64]:
         """``X' raw_grad(y, X w)``, shaped as ``w``."""
-        eta = safe_sparse_dot(X, np.asarray(w, dtype=np.float64))
-        return np.asarray(safe_sparse_dot(X.T, self.raw_grad(y, eta)), dtype=np.float64)
+        eta = np.asarray(X @ np.asarray(w, dtype=np.float64))
+        return np.asarray(X.T @ self.raw_grad(y, eta), dtype=np.float64)
 
 
 @dataclass(frozen=True, eq=False)

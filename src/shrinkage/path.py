@@ -22,9 +22,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, softmax
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import check_array
 
 from ._design import CenteredProblem, center_problem, reduce_tall
 from ._path_input import (
@@ -43,6 +40,7 @@ from ._path_solve import (
 from ._validation import check_l1_ratio
 from .penalties import ElasticNet as ElasticNetPenalty
 from .penalties import PenaltyArrays
+from .solvers.base import convergence_warning
 
 Vector = NDArray[np.float64]
 SPARSE_FORMATS = ["csc", "csr", "coo", "lil", "dok", "bsr", "dia"]
@@ -290,6 +288,8 @@ class Path:
         multinomial path inserts the class axis: ``(n_samples, n_classes,
         ...)``; :meth:`predict_proba` gives probabilities.
         """
+        from sklearn.utils.validation import check_array
+
         X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32])
         if X.shape[1] != self.n_features:
             raise ValueError(
@@ -305,7 +305,7 @@ class Path:
         else:
             coefs, intercepts = self._mix(float(alpha), gamma)  # type: ignore[arg-type]
         flat = coefs.reshape(coefs.shape[0], -1)
-        eta = safe_sparse_dot(X, flat, dense_output=True).reshape(X.shape[:1] + coefs.shape[1:])
+        eta = np.asarray(X @ flat).reshape(X.shape[:1] + coefs.shape[1:])
         return eta + intercepts
 
     def predict_proba(self, X: Any, alpha: float | ArrayLike | None = None):
@@ -380,7 +380,7 @@ def path_from_problem(
             f"(smallest unconverged alpha {grid[bad[-1]]:.3g}, duality gap "
             f"{fitted.gaps[bad[-1]]:.3g} > {fitted.tols[bad[-1]]:.3g}). Increase max_iter, "
             "loosen tol, shorten the grid (larger eps) or standardize=True.",
-            ConvergenceWarning,
+            convergence_warning(),
             stacklevel=3,
         )
     coefs = fitted.coefs / problem.x_scale[:, None]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.exceptions import ConvergenceWarning
 
 from .._design import Design, as_design
 from ..penalties import PenaltyArrays, _SeparablePenalty
@@ -74,6 +73,17 @@ def prepare_least_squares(
     return design, pen, y64, n
 
 
+def convergence_warning() -> type[Warning]:
+    """scikit-learn's ``ConvergenceWarning``, imported only when one is emitted.
+
+    Importing scikit-learn costs about a second (it loads pandas and
+    scipy.stats): a regularization path that converges never pays it.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    return ConvergenceWarning
+
+
 def warn_not_converged(solver: str, solution: Solution, max_iter: int) -> None:
     """Emit sklearn's ``ConvergenceWarning`` naming the certificate reached."""
     what = "duality gap" if solution.certificate_kind == "duality_gap" else "KKT violation"
@@ -82,6 +92,6 @@ def warn_not_converged(solver: str, solution: Solution, max_iter: int) -> None:
         f"{what} is {solution.certificate:.3e}, above the tolerance "
         f"{solution.tol:.3e}. Increase max_iter, loosen tol, or standardize "
         "the features (standardize=True) to make the problem better conditioned.",
-        ConvergenceWarning,
+        convergence_warning(),
         stacklevel=3,
     )

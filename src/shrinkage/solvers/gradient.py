@@ -33,11 +33,10 @@ from numbers import Integral
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.exceptions import ConvergenceWarning
 
 from .._design import Design, as_design
 from ..penalties import PenaltyArrays
-from .base import Solution, lower_penalty, warn_not_converged
+from .base import Solution, convergence_warning, lower_penalty, warn_not_converged
 from .prox_grad import lipschitz_constant
 
 __all__ = ["GradientDescent", "gradient_descent_trajectory", "subgradient_step"]
@@ -346,6 +345,6 @@ def _warn_l1(solution: Solution, max_iter: int) -> None:
         "penalty: the coefficients that should be 0 oscillate around 0 and never "
         "reach it exactly, so the KKT violation stays of the order of alpha. Use "
         "a proximal solver (ProximalGradient or CoordinateDescent) for exact zeros.",
-        ConvergenceWarning,
+        convergence_warning(),
         stacklevel=3,
     )
