@@ -78,32 +78,44 @@ def encode_labels(labels: NDArray, positive: object, partition: int) -> Vector:
     return np.asarray(labels == positive, dtype=np.float64)
 
 
+def _centred_product(X: NDArray[np.floating], r: Vector, slab: int = 8192) -> Vector:
+    """``X' r`` with X centred at its column means, in slabs of rows.
+
+    The offsets' share is added back once, instead of summing products of
+    1e7-sized entries; slabs keep the centred temporary small.
+    """
+    centre = X.mean(axis=0, dtype=np.float64) if X.shape[0] else np.zeros(X.shape[1])
+    out = centre * r.sum()
+    for a in range(0, X.shape[0], slab):
+        out += (X[a:a + slab] - centre).T @ r[a:a + slab]
+    return np.asarray(out)
+
+
 def _one_model(
     X: NDArray[np.floating], y01: Vector, s: Vector, coef: Vector, intercept: float,
-    rows: NDArray[np.int64], centre: bool,
+    rows: NDArray[np.int64] | None, centre: bool,
 ) -> LogisticBlock:
-    Xr = np.asarray(X[rows], dtype=np.float64)
-    yr, sr = y01[rows], s[rows]
+    """One model on ``rows`` of the block (None: all of them, without a copy of X)."""
+    Xr = X if rows is None else X[rows]
+    yr, sr = (y01, s) if rows is None else (y01[rows], s[rows])
     eta = Xr @ coef + intercept
     prob = expit(eta)
     q = np.maximum(prob * (1.0 - prob), Q_MIN)
     residual = yr - prob
     z = eta + residual / q
     sign = 2.0 * yr - 1.0
-    [stats] = partition_stats(Xr, z, sr * q, centre=centre) if rows.size else [
-        BlockStats(weight=0.0, rows=0, mean=np.zeros(X.shape[1] + 1),
-                   scatter=np.zeros((X.shape[1] + 1, X.shape[1] + 1)))
-    ]
-    # X' s r centred at the block's own column means: the offsets' share is
-    # added back once, instead of summing products of 1e7-sized entries.
-    centre_x = Xr.mean(axis=0) if rows.size else np.zeros(X.shape[1])
+    p = X.shape[1]
+    if yr.size:
+        [stats] = partition_stats(Xr, z, sr * q, centre=centre)
+    else:
+        stats = BlockStats(weight=0.0, rows=0, mean=np.zeros(p + 1),
+                           scatter=np.zeros((p + 1, p + 1)))
     sr_res = sr * residual
-    corr = (Xr - centre_x).T @ sr_res + centre_x * sr_res.sum()
     # The dual point's probability of each row's own class being wrong, at scale 1.
     own_wrong = np.where(yr > 0, 1.0 - prob, prob)
     return LogisticBlock(
         stats=stats, weight=float(sr.sum()),
-        loss=float(sr @ np.logaddexp(0.0, -sign * eta)), corr=corr,
+        loss=float(sr @ np.logaddexp(0.0, -sign * eta)), corr=_centred_product(Xr, sr_res),
         residual_sum=float(sr_res.sum()),
         entropy=float(sr @ (entr(own_wrong) + entr(1.0 - own_wrong))),
         # Misclassified as predict() decides (eta > 0: the positive class).
@@ -132,9 +144,9 @@ def logistic_partition_stats(
     y01 = encode_labels(labels, positive, partition)
     s = np.ones(y01.shape[0]) if weights is None else np.asarray(weights, np.float64).ravel()
     check_finite_block(np.asarray(X), y01, s, partition, start)
-    if n_folds == 1:
-        groups = [np.arange(y01.shape[0], dtype=np.int64)]
-    else:
+    X = np.asarray(X, dtype=np.float64)
+    groups: list[NDArray[np.int64] | None] = [None]
+    if n_folds > 1:
         fold = fold_ids(start, start + y01.shape[0], n_folds, seed)
         groups = [np.flatnonzero(fold == k) for k in range(n_folds)]
     return [
