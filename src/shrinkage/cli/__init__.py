@@ -19,6 +19,7 @@ __all__ = ["UserError", "main"]
 
 
 MAX_MESSAGE = 600
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def _one_line(message: str) -> str:
@@ -43,18 +44,30 @@ def _show_warning(message: Any, category: Any, filename: str, lineno: int,
 
 def main(argv: list[str] | None = None, prog_name: str = "shrinkage") -> None:
     """Run the command with ``argv`` (default ``sys.argv[1:]``) and exit with its status."""
-    from ..io import ModelFileError
-    from ._app import STATE, app
+    try:
+        from ..io import ModelFileError
+        from ._app import STATE, app
+    except KeyboardInterrupt:
+        _print_error("interrupted.")
+        sys.exit(EXIT_INTERRUPTED)
 
     args = list(sys.argv[1:] if argv is None else argv)
-    import typer.main
+    try:
+        import typer.main
 
-    command = typer.main.get_command(app)
+        command = typer.main.get_command(app)
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load: no traceback either
+        _print_error("interrupted.")
+        sys.exit(EXIT_INTERRUPTED)
     with warnings.catch_warnings():
         warnings.simplefilter("once")
         warnings.showwarning = _show_warning
         try:
             status = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+            if status == EXIT_INTERRUPTED:
+                # click turns a KeyboardInterrupt inside the command into this
+                # status (after the command's own clean-up ran): say so.
+                _print_error("interrupted.")
         except (UserError, ModelFileError) as exc:
             if STATE["debug"]:
                 raise
@@ -62,7 +75,7 @@ def main(argv: list[str] | None = None, prog_name: str = "shrinkage") -> None:
             sys.exit(getattr(exc, "code", EXIT_ERROR))
         except KeyboardInterrupt:
             _print_error("interrupted.")
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`shrinkage predict ... | head`): stop quietly,
             # and keep Python from complaining when it flushes stdout at exit.
