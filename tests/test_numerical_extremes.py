@@ -151,12 +151,13 @@ def test_path_extremes_are_finite_and_certified_or_warned(case):
         assert any(issubclass(w.category, ConvergenceWarning) for w in caught)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("case", [c for c in sorted(CASES) if "n = 1" not in c])
 def test_standardize_certifies_even_extreme_scales(case):
-    """With standardize=True the solver sees unit-variance columns: always certified."""
+    """With standardize=True the solver sees unit-variance columns: always certified.
+
+    (A single row has no variance to standardise by; n = 1 is covered above.)
+    """
     X, y, _, _ = CASES[case]
-    if X.shape[0] < 2:
-        pytest.skip("a single row has no variance to standardise by")  # covered above
     model = shrinkage.Lasso(alpha=0.01, standardize=True, tol=1e-8)
     warned = _fit_recording(model, X, y)
     assert np.all(np.isfinite(model.coef_))
