@@ -148,10 +148,7 @@ def test_parameters_that_do_not_go_together(name, params, message):
 
 @pytest.fixture
 def data():
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((20, 4))
-    y = X @ np.array([1.0, -2.0, 0.0, 0.5]) + 0.1 * rng.standard_normal(20)
-    return X, y
+    return bad_input_data("Lasso")
 
 
 @pytest.mark.parametrize("Est", [shrinkage.Lasso, shrinkage.ElasticNet, shrinkage.Ridge])

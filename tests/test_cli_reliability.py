@@ -23,17 +23,10 @@ import pandas as pd
 import pytest
 
 import shrinkage as sk
-from shrinkage.cli import main
+from test_cli_errors import call
 
 SCRIPT = Path(sys.executable).with_name("shrinkage")
 OUTPUTS = {"report.html", "model.shrink"}
-
-
-def call(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def one_line_error(code, err, expected, status=1):
