@@ -38,8 +38,6 @@ def _float32_case(name, storage):
     if name == "LogisticRegressionCV":
         return pytest.param(name, storage,
                             marks=pytest.mark.xfail(strict=True, reason=LRCV_REQUEST))
-    if name == "LassoIC" and storage == "dense":
-        return pytest.param(name, storage, marks=pytest.mark.xfail(strict=True, reason=R6))
     return pytest.param(name, storage)
 
 
@@ -138,9 +136,6 @@ def test_dense_path_copies_X_at_most_once():
     assert peak <= 1.5 * X.nbytes
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R5 in /tmp/issue10_requests.md: _design._triangular_factor converts the centred "
-    "float32 copy to float64 (np.asarray(X, dtype=np.float64)) for the Gram matrix"))
 def test_float32_path_copies_X_at_most_once():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((20_000, 50)).astype(np.float32)

@@ -95,3 +95,26 @@ def test_features_without_any_penalty_go_to_the_python_solver():
     assert compiled_path_applies(
         problem, ElasticNet(1.0, l1_ratio=0.5, penalty_factor=np.ones(p)).per_feature(p)
     )
+
+
+def test_a_rejected_extrapolation_leaves_the_point_bit_for_bit():
+    """A candidate far along the null space of a wide X (its penalty makes it
+    worse) must leave ``w`` and ``r`` exactly as they were: restoring ``w``
+    by subtracting a 1e12 step again moved it by 1e-4, and coordinate
+    descent then stalled at a positive gap (a hypothesis-found path)."""
+    from shrinkage._kernels.path_cd import _try_point
+
+    rng = np.random.default_rng(0)
+    X = np.asfortranarray(rng.standard_normal((6, 30)))
+    y = rng.standard_normal(6)
+    w = np.zeros(30)
+    w[[3, 7]] = [0.3, -0.2]
+    r = y - X @ w
+    null = np.linalg.svd(X)[2][-1]  # X @ null = 0 up to rounding
+    ws = np.arange(30)
+    candidate = w + 5e12 * null
+    l1 = np.full(30, 0.1)
+    w_before, r_before = w.copy(), r.copy()
+    _try_point((X, np.full(30, 6, dtype=np.int64)), r, w, l1, np.zeros(30), 6.0, ws,
+               candidate, np.empty(30))
+    assert np.array_equal(w, w_before) and np.array_equal(r, r_before)

@@ -256,7 +256,12 @@ def center_problem(
     total = float(sw.sum())
 
     if fit_intercept:
-        x_mean = np.asarray(sw @ X, dtype=np.float64).ravel() / total
+        if sp.issparse(X) or dtype == np.float64:
+            x_mean = np.asarray(sw @ X, dtype=np.float64).ravel() / total
+        else:
+            # einsum casts float32 in buffered chunks; sw @ X would first make
+            # a float64 copy of all of X.
+            x_mean = np.einsum("i,ij->j", sw, X, dtype=np.float64) / total
         y_mean = (sw @ y) / total
     else:
         x_mean = np.zeros(n_features)
@@ -426,7 +431,9 @@ def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArr
     data allow.
     """
     p = X.shape[1]
-    X64 = np.asarray(X, dtype=np.float64)
+    if X.dtype != np.float64:
+        return _triangular_factor_blocks(X, y)
+    X64 = X
     # Fortran order: scipy's upper Cholesky is ~30x slower on a C-ordered array.
     gram = np.empty((p + 1, p + 1), order="F")
     if X64.flags.f_contiguous:
@@ -443,6 +450,41 @@ def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArr
         return R
     stacked = np.empty((X.shape[0], p + 1), order="F")
     stacked[:, :p] = X64
+    stacked[:, p] = y
+    (R,) = scipy.linalg.qr(stacked, mode="r", overwrite_a=True, check_finite=False)
+    return np.asarray(R)
+
+
+_BLOCK_BYTES = 8 << 20  # a float64 block of rows of [X, y] at most this large
+
+
+def _triangular_factor_blocks(
+    X: NDArray[np.floating], y: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """:func:`_triangular_factor` of a float32 X without a float64 copy of it.
+
+    The Gram of ``[X, y]`` is accumulated in float64 over blocks of rows
+    converted one at a time (a float64 copy of X would be twice its size);
+    when its Cholesky factor loses too many digits, the QR of ``[X, y]``
+    is taken in float64 as the float64 route does.
+    """
+    n, p = X.shape
+    # At most a quarter of X's own size, so a small X is not outgrown either.
+    rows = max(256, min(_BLOCK_BYTES, X.nbytes // 4) // (8 * (p + 1)))
+    gram = np.zeros((p + 1, p + 1), order="F")
+    block = np.empty((min(rows, n), p + 1), order="F")
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        part = block[: stop - start]
+        part[:, :p] = X[start:stop]
+        part[:, p] = y[start:stop]
+        gram = scipy.linalg.blas.dsyrk(1.0, part, trans=1, lower=0, beta=1.0, c=gram,
+                                       overwrite_c=True)
+    R = gram_factor(gram)
+    if R is not None:
+        return R
+    stacked = np.empty((n, p + 1), order="F")
+    stacked[:, :p] = X
     stacked[:, p] = y
     (R,) = scipy.linalg.qr(stacked, mode="r", overwrite_a=True, check_finite=False)
     return np.asarray(R)
