@@ -30,10 +30,6 @@ def _fit(name, X, y):
         return PUBLIC_ESTIMATORS[name]().fit(X, y)
 
 
-R6 = ("R6 in /tmp/issue10_requests.md: a float32 path has coefficients of -2e-17 where the "
-      "float64 path has exact zeros, so df and LassoIC's criterion (and choice) differ")
-
-
 def _float32_case(name, storage):
     if name == "LogisticRegressionCV":
         return pytest.param(name, storage,
@@ -145,7 +141,6 @@ def test_float32_path_copies_X_at_most_once():
     assert peak <= 1.5 * X.nbytes
 
 
-@pytest.mark.xfail(strict=True, reason=R6)
 def test_float32_path_has_the_exact_zeros_of_the_float64_path():
     X, y = bad_input_data("LassoIC")
     X32 = X.astype(np.float32)

@@ -54,7 +54,8 @@ def anderson_candidate(history, lower, upper, snap, out):
     Coordinates that did not move keep their exact value (an affine
     combination of equal numbers is off by rounding), and values within
     ``snap`` (relative) of a bound are put on it, so that an active bound
-    still looks active. Returns False when the system is singular.
+    still looks active; so are values within ``snap`` (relative to the
+    window) of 0 whose last iterate is exactly 0, the kink of the L1 penalty. Returns False when the system is singular.
     """
     n_rows, m = history.shape
     k_max = n_rows - 1
@@ -87,10 +88,18 @@ def anderson_candidate(history, lower, upper, snap, out):
             out[j] = last
             continue
         value = 0.0
+        size = 0.0
         for k in range(k_max):
             value += z[k] * history[k + 1, j]
+            size = max(size, abs(history[k + 1, j]))
         value /= total
-        if value >= upper[j] - snap * abs(upper[j]):
+        if last == 0.0 and abs(value) <= snap * size:
+            # Zero is the kink of the L1 penalty: a coordinate that coordinate
+            # descent has put at exactly 0 stays there, not at 1e-17 (a tiny
+            # weight on an earlier nonzero iterate), so exact zeros and df
+            # do not depend on rounding.
+            value = 0.0
+        elif value >= upper[j] - snap * abs(upper[j]):
             value = upper[j]
         elif value <= lower[j] + snap * abs(lower[j]):
             value = lower[j]
