@@ -261,7 +261,7 @@ def center_problem(
         else:
             # einsum casts float32 in buffered chunks; sw @ X would first make
             # a float64 copy of all of X.
-            x_mean = np.einsum("i,ij->j", sw, X, dtype=np.float64) / total
+            x_mean = np.einsum("i,ij->j", sw, np.asarray(X), dtype=np.float64) / total
         y_mean = (sw @ y) / total
     else:
         x_mean = np.zeros(n_features)
