@@ -167,3 +167,20 @@ def test_separable_data_grow_without_overflow():
     assert np.all(np.isfinite(path.coefs)) and np.all(np.isfinite(path.dual_gaps))
     assert np.all(path.dual_gaps <= path.tols)
     assert abs(path.coefs[0, -1]) > abs(path.coefs[0, len(path.alphas) // 2])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_data_run_compiled_and_match_float64(sparse):
+    X, y = _data(150, 25, 11, sparse=sparse)
+    X32 = X.astype(np.float32)
+    p32 = regularization_path(X32, y, loss="logistic", n_alphas=10, tol=1e-8)
+    p64 = regularization_path(X32.astype(np.float64), y, loss="logistic", alphas=p32.alphas,
+                              tol=1e-8)
+    problem = make_logistic_problem(X32, y, 2, None, fit_intercept=True, standardize=False)
+    assert problem.data.X.dtype == np.float32
+    assert compiled_logistic_applies(problem, logistic_unit_penalty(problem, 1.0, {}))
+    assert np.all(p32.converged)
+    # The same float32 values in float64: the same problem up to the
+    # rounding of the centred float32 copy.
+    np.testing.assert_allclose(p32.coefs, p64.coefs, atol=1e-4)
+    np.testing.assert_array_equal(p32.df, p64.df)

@@ -26,14 +26,14 @@ Vector = NDArray[np.float64]
 def compiled_logistic_applies(problem: LogisticProblem, unit: PenaltyArrays) -> bool:
     """Whether the compiled path can solve this problem.
 
-    Two classes, float64 X, and every feature penalised (an unpenalised
-    feature needs the Newton polish of the Python solver for its dual
-    constraint).
+    Two classes, float64 or float32 X (the kernels compile for each; the
+    sums are float64 either way), and every feature penalised (an
+    unpenalised feature needs the Newton polish of the Python solver for
+    its dual constraint).
     """
     unpenalised = (unit.l1 == 0) & (unit.l2 == 0)
-    return bool(
-        problem.binary and problem.data.X.dtype == np.float64 and not unpenalised.any()
-    )
+    dtype_ok = problem.data.X.dtype in (np.float64, np.float32)
+    return bool(problem.binary and dtype_ok and not unpenalised.any())
 
 
 def _storage(data: StoredX) -> tuple[Any, ...]:
