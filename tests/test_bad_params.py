@@ -206,8 +206,7 @@ PATH_PARAMS = [
     ({"eps": 1}, ValueError, "eps must lie strictly between 0 and 1"),
     ({"tol": -1}, ValueError, "tol must be a number >= 0"),
     ({"tol": np.nan}, ValueError, "tol must be a number >= 0"),
-    pytest.param({"tol": np.inf}, ValueError, r"tol must be a number >= 0 \(and finite\)",
-                 marks=pytest.mark.xfail(strict=True, reason=PATH_REQUEST)),
+    ({"tol": np.inf}, ValueError, r"tol must be a number >= 0 \(and finite\)"),
     ({"max_iter": 0}, ValueError, "max_iter must be an integer >= 1"),
     ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be True or False"),
     ({"positive": 1}, TypeError, "positive must be True or False"),
@@ -240,7 +239,6 @@ def _with(arr, index, value):
     return out
 
 
-_R2 = pytest.mark.xfail(strict=True, reason=PATH_REQUEST)
 PATH_INPUT = [
     ("X NaN", lambda X, y: (_with(X, (0, 0), np.nan), y), r"Input X contains NaN"),
     ("y NaN", lambda X, y: (X, _with(y, 0, np.nan)), r"Input y contains NaN"),
@@ -249,13 +247,13 @@ PATH_INPUT = [
     ("lengths", lambda X, y: (X, y[:-1]), r"inconsistent numbers of samples"),
     ("no rows", lambda X, y: (X[:0], y[:0]), r"0 sample\(s\)"),
     pytest.param("X inf", lambda X, y: (_with(X, (0, 0), np.inf), y),
-                 r"contains infinity.*Replace or drop", marks=_R2),
+                 r"contains infinity.*Replace or drop"),
     pytest.param("X complex", lambda X, y: (X + 1j, y),
-                 r"Complex data not supported: X has complex values", marks=_R2),
+                 r"Complex data not supported: X has complex values"),
     pytest.param("X text", lambda X, y: (np.where(X > 0, "a", "b"), y),
-                 r"non-numeric values.*OneHotEncoder", marks=_R2),
+                 r"non-numeric values.*OneHotEncoder"),
     pytest.param("X huge integers", lambda X, y: (np.int64(2**62) + (100 * X).astype(np.int64), y),
-                 r"beyond 2\*\*53", marks=_R2),
+                 r"beyond 2\*\*53"),
 ]
 
 
@@ -276,7 +274,6 @@ def test_logistic_path_refuses_bad_labels(labels, message):
         shrinkage.regularization_path(X, labels(y), loss="logistic", n_alphas=5)
 
 
-@pytest.mark.xfail(strict=True, reason="R3 in /tmp/issue10_requests.md: _logistic_path.py")
 def test_logistic_path_refuses_weights_that_leave_one_class():
     X, y = bad_input_data("LogisticRegression")
     with pytest.raises(ValueError, match="at least two classes with positive sample weight"):

@@ -38,6 +38,7 @@ from ._logistic_problem import (
 )
 from ._path_input import plain_float_matrix
 from ._path_solve import RIDGE_GRID_L1_RATIO, default_alphas, scaled
+from ._validation import _with_fix, check_real_values
 from .path import SPARSE_FORMATS, Path, check_grid_size, unit_penalty
 from .penalties import PenaltyArrays
 from .solvers.base import convergence_warning
@@ -92,12 +93,47 @@ def validate_classification_data(X: Any, y: Any) -> tuple[Any, NDArray[Any], NDA
     from sklearn.utils.validation import check_array, check_consistent_length
 
     if not plain_float_matrix(X, (np.float64,)):
-        X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=np.float64)
+        check_real_values(X, "X")
+        try:
+            X = check_array(X, accept_sparse=SPARSE_FORMATS, dtype=np.float64)
+        except ValueError as exc:
+            fixed = _with_fix(exc)
+            if fixed is exc:
+                raise
+            raise fixed from None
     check_consistent_length(X, y)
     classes, codes = check_labels(y)
     if sp.issparse(X):
         X = sp.csc_matrix(X)
     return X, classes, codes
+
+
+def _check_weighted_classes(
+    classes: NDArray[Any], codes: NDArray[np.int64], sw: Vector | None, fit_intercept: bool
+) -> None:
+    """Sample weights must leave two classes with weight (as LogisticRegression)."""
+    if sw is None:
+        return
+    totals = np.bincount(codes, weights=sw, minlength=classes.size)
+    kept = np.flatnonzero(totals > 0)
+    if kept.size < 2:
+        only = ", ".join(repr(_plain(c)) for c in classes[kept]) or "none"
+        raise ValueError(
+            "regularization_path(loss='logistic') needs at least two classes with positive "
+            f"sample weight; only class {only} has any. Give the samples of another class "
+            "a positive weight, or drop the classes that have none."
+        )
+    if fit_intercept and kept.size < classes.size:
+        empty = repr(_plain(classes[np.flatnonzero(totals == 0)[0]]))
+        raise ValueError(
+            f"class {empty} has zero total sample weight: with an intercept its log-odds "
+            "would go to -inf. Drop its samples from X and y, or give them positive weight."
+        )
+
+
+def _plain(value: Any) -> Any:
+    """A label as the user wrote it (``2``, ``'a'``), not ``np.int64(2)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def logistic_unit_penalty(
@@ -283,6 +319,7 @@ def logistic_regularization_path(
         eps = default_logistic_eps(n_samples, n_features)
     n_alphas, eps = check_grid_size(n_alphas, eps)
     sw = check_sample_weight(sample_weight, n_samples)
+    _check_weighted_classes(classes, codes, sw, fit_intercept)
     problem = make_logistic_problem(
         X, codes, classes.size, sw, fit_intercept=fit_intercept,
         standardize=bool(options.get("standardize", False)),

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import check_sample_weight
+from ._validation import check_sample_weight, check_X_y_clearly
 
 Vector = NDArray[np.float64]
 SPARSE_FORMATS = ["csc", "csr", "coo", "lil", "dok", "bsr", "dia"]
@@ -70,9 +70,7 @@ def validate_regression_data(X: Any, y: Any, sample_weight: Any):
     if plain is not None:
         X, y = plain
     else:
-        from sklearn.utils.validation import check_X_y
-
-        X, y = check_X_y(
+        X, y = check_X_y_clearly(
             X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32],
             y_numeric=True, multi_output=True,
         )

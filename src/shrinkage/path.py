@@ -507,8 +507,8 @@ def regularization_path(
                         ("standardize", standardize), ("relax", relax)):
         if not isinstance(value, bool | np.bool_):
             raise TypeError(f"{name} must be True or False, got {value!r}.")
-    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol >= 0:
-        raise ValueError(f"tol must be a number >= 0, got {tol!r}.")
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not 0 <= tol < np.inf:
+        raise ValueError(f"tol must be a number >= 0 (and finite), got {tol!r}.")
     if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
         raise ValueError(f"max_iter must be an integer >= 1, got {max_iter!r}.")
     if multinomial_penalty not in ("ungrouped", "grouped"):

@@ -55,7 +55,8 @@ def anderson_candidate(history, lower, upper, snap, out):
     combination of equal numbers is off by rounding), and values within
     ``snap`` (relative) of a bound are put on it, so that an active bound
     still looks active; so are values within ``snap`` (relative to the
-    window) of 0 whose last iterate is exactly 0, the kink of the L1 penalty. Returns False when the system is singular.
+    window) of 0 whose last iterate is exactly 0, the kink of the L1
+    penalty. Returns False when the system is singular.
     """
     n_rows, m = history.shape
     k_max = n_rows - 1
