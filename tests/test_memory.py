@@ -161,3 +161,15 @@ def test_lasso_ic_on_sparse_data_equals_the_dense_fit(wide_sparse):
         s = shrinkage.LassoIC(alphas=10, **bounded).fit(X, y)
         d = shrinkage.LassoIC(alphas=10, **bounded).fit(X.toarray(), y)
         np.testing.assert_allclose(s.noise_variance_, d.noise_variance_, rtol=1e-6)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "R8 in /tmp/issue10_requests.md: DenseDesign.matvec/rmatvec on float32 X with a float64 "
+    "vector make numpy cast all of X to a float64 temporary"))
+def test_float32_fit_copies_X_at_most_once():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20_000, 50)).astype(np.float32)
+    y = X[:, :5].sum(axis=1) + rng.standard_normal(20_000)
+    shrinkage.Lasso(alpha=0.01).fit(X[:100], y[:100])
+    _, peak = _peak(lambda: shrinkage.Lasso(alpha=0.01).fit(X, y))
+    assert peak <= 1.5 * X.nbytes
