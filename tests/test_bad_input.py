@@ -25,17 +25,11 @@ from conftest import CLASSIFIERS, PUBLIC_ESTIMATORS, bad_input_data
 ESTIMATORS = [shrinkage.Lasso, shrinkage.ElasticNet, shrinkage.Ridge]
 NAMES = sorted(PUBLIC_ESTIMATORS)
 REGRESSORS = [n for n in NAMES if n not in CLASSIFIERS]
-LRCV_REQUEST = (
-    "R1 in /tmp/issue10_requests.md: LogisticRegressionCV.fit (model_selection/_logistic_cv.py) "
-    "calls scikit-learn's validate_data directly instead of validate_estimator_data"
-)
 
 
-def _xfail_lrcv(name, *values):
-    """``pytest.param`` of ``(name, *values)``, an expected failure for LogisticRegressionCV."""
-    marks = [pytest.mark.xfail(strict=True, reason=LRCV_REQUEST)] if (
-        name == "LogisticRegressionCV") else []
-    return pytest.param(name, *values, marks=marks, id=f"{name}-{values[0]}")
+def _case(name, *values):
+    """``pytest.param`` of ``(name, *values)``, named by the estimator and the case."""
+    return pytest.param(name, *values, id=f"{name}-{values[0]}")
 
 
 def test_the_matrix_covers_every_public_estimator():
@@ -140,7 +134,7 @@ _RAW_MESSAGES = {"1-D", "inf", "-inf", "int64 near 2**62, inexact", "uint64 near
 
 @pytest.mark.parametrize(
     ("name", "case"),
-    [_xfail_lrcv(n, c) if c in _RAW_MESSAGES else pytest.param(n, c, id=f"{n}-{c}")
+    [_case(n, c) if c in _RAW_MESSAGES else pytest.param(n, c, id=f"{n}-{c}")
      for n in NAMES for c in sorted(REFUSED_X)],
 )
 def test_refused_X_is_named(name, case):
@@ -366,8 +360,7 @@ def test_predict_proba_columns_follow_the_labels_as_scikit_learn(case):
 
 @pytest.mark.parametrize("name", [
     "LogisticRegression",
-    pytest.param("LogisticRegressionCV", marks=pytest.mark.xfail(
-        strict=True, reason=LRCV_REQUEST + " (it names the class as np.int64(0))")),
+    "LogisticRegressionCV",
 ])
 def test_a_single_class_is_named_as_written(name):
     X, _ = bad_input_data(name)

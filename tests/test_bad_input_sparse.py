@@ -18,10 +18,6 @@ import shrinkage
 from conftest import CLASSIFIERS, PUBLIC_ESTIMATORS
 
 NAMES = sorted(PUBLIC_ESTIMATORS)
-LRCV_REQUEST = (
-    "R1 in /tmp/issue10_requests.md: LogisticRegressionCV.fit calls scikit-learn's "
-    "validate_data directly"
-)
 
 
 def _data(name):
@@ -131,8 +127,7 @@ def test_canonical_csc_gives_the_model_of_the_dense_copy(name):
 
 
 @pytest.mark.parametrize(("name", "case", "message"), [
-    pytest.param(n, c, m, marks=[pytest.mark.xfail(strict=True, reason=LRCV_REQUEST)]
-                 if (n, c) == ("LogisticRegressionCV", "inf") else [])
+    (n, c, m)
     for n in NAMES
     for c, m in [("NaN", r"Input X contains NaN"),
                  ("inf", r"Input X contains infinity.*Replace or drop")]
@@ -145,9 +140,7 @@ def test_sparse_non_finite_is_named(name, case, message):
         _fit(name, A, y)
 
 
-@pytest.mark.parametrize("name", [
-    n if n != "LogisticRegressionCV" else pytest.param(
-        n, marks=pytest.mark.xfail(strict=True, reason=LRCV_REQUEST)) for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("fmt", ["csc_matrix", "coo_array", "lil_matrix"])
 def test_sparse_complex_is_named(name, fmt):
     X, y = _data(name)

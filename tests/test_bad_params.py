@@ -15,13 +15,6 @@ import shrinkage
 from conftest import PUBLIC_ESTIMATORS, bad_input_data
 
 NAMES = sorted(PUBLIC_ESTIMATORS)
-LRCV_REQUEST = (
-    "R1 in /tmp/issue10_requests.md: LogisticRegressionCV declares its own parameter checks "
-    "in model_selection/_logistic_cv.py (alphas=True/2.5 and n_jobs unchecked)"
-)
-PATH_REQUEST = (
-    "R2 in /tmp/issue10_requests.md: regularization_path validation (path.py, _path_input.py)"
-)
 
 _NUMBER = r"alpha must be a finite number >= 0"
 _BOOL = [("yes", TypeError, "{name} must be True or False"), (1, TypeError, "{name} must be True")]
@@ -100,17 +93,13 @@ _SPECIAL = {
     ("LogisticRegressionCV", "scoring"): [
         ("bogus", ValueError, "scoring='bogus' is not a known scoring; use None or 'deviance'")],
 }
-_LRCV_UNCHECKED = {("alphas", "True"), ("n_jobs", "0"), ("n_jobs", "True"), ("n_jobs", "2.5")}
 
 
 def _cases():
     for name in NAMES:
         for param in sorted(PUBLIC_ESTIMATORS[name]().get_params()):
             for value, error, message in _SPECIAL.get((name, param), BAD_VALUES[param]):
-                marks = []
-                if name == "LogisticRegressionCV" and (param, repr(value)) in _LRCV_UNCHECKED:
-                    marks = [pytest.mark.xfail(strict=True, reason=LRCV_REQUEST)]
-                yield pytest.param(name, param, value, error, message, marks=marks,
+                yield pytest.param(name, param, value, error, message,
                                    id=f"{name}-{param}={value!r}")
 
 

@@ -19,9 +19,6 @@ import shrinkage
 from conftest import CLASSIFIERS, PUBLIC_ESTIMATORS, bad_input_data
 
 NAMES = sorted(PUBLIC_ESTIMATORS)
-LRCV_REQUEST = (
-    "R1 in /tmp/issue10_requests.md: LogisticRegressionCV validates with dtype=np.float64"
-)
 
 
 def _fit(name, X, y):
@@ -31,9 +28,6 @@ def _fit(name, X, y):
 
 
 def _float32_case(name, storage):
-    if name == "LogisticRegressionCV":
-        return pytest.param(name, storage,
-                            marks=pytest.mark.xfail(strict=True, reason=LRCV_REQUEST))
     return pytest.param(name, storage)
 
 

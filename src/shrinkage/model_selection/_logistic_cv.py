@@ -22,7 +22,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
 from .._logistic_path import (
     default_logistic_eps,
@@ -31,19 +30,26 @@ from .._logistic_path import (
 )
 from .._logistic_problem import make_logistic_problem
 from .._path_solve import default_alphas
-from .._validation import check_l1_ratio
+from .._validation import check_l1_ratio, validate_estimator_data
 from ..linear_model._base import (
     SPARSE_FORMATS,
     _check_bool,
     _check_choice,
+    _check_n_jobs,
     _check_positive_int,
     _check_tol,
     check_declared_params,
     store_params,
 )
-from ..linear_model.logistic import LogisticRegression, _check_class_weight, _check_label_types
+from ..linear_model.logistic import (
+    LogisticRegression,
+    _check_class_weight,
+    _check_label_types,
+    _label,
+)
 from ..path import Path, check_alphas, check_grid_size
 from ._cv_path import CVResult
+from ._enet_cv import _check_alphas_param
 from ._selection import check_rule, choose, mean_over_folds, standard_error
 
 Vector = NDArray[np.float64]
@@ -147,13 +153,6 @@ def classifier_error_function(scoring: Any, classes: NDArray[Any]) -> tuple[str,
 
 
 # -- parameter checks -----------------------------------------------------------
-def _check_alphas_param(value: Any) -> None:
-    if isinstance(value, Integral) and not isinstance(value, bool):
-        check_grid_size(value, 0.5)
-    else:
-        check_alphas(value)
-
-
 def _check_eps(value: Any) -> None:
     if value is not None:
         check_grid_size(1, value)
@@ -267,6 +266,7 @@ class LogisticRegressionCV(LogisticRegression):
         "positive": _check_bool("positive"),
         "standardize": _check_bool("standardize"),
         "alphas": _check_alphas_param,
+        "n_jobs": _check_n_jobs,
         "eps": _check_eps,
         "rule": _check_rule_param,
         "l1_ratio": _check_l1_ratios,
@@ -333,7 +333,9 @@ class LogisticRegressionCV(LogisticRegression):
         """
         self._validate_params()
         _check_label_types(y)
-        X, y = validate_data(self, X, y, accept_sparse=SPARSE_FORMATS, dtype=np.float64)
+        X, y = validate_estimator_data(
+            self, X, y, accept_sparse=SPARSE_FORMATS, dtype=[np.float64, np.float32]
+        )
         check_classification_targets(y)
         if sp.issparse(X):
             X = sp.csc_matrix(X)
@@ -342,7 +344,7 @@ class LogisticRegressionCV(LogisticRegression):
         if classes.shape[0] < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least two classes; y has only one "
-                f"class, {classes[0]!r}. Collect samples of another class."
+                f"class, {_label(classes[0])}. Collect samples of another class."
             )
         sw = self._weights(classes, y, codes, sample_weight, X.shape[0])
         scoring_name, error = classifier_error_function(self.scoring, classes)
@@ -379,7 +381,7 @@ class LogisticRegressionCV(LogisticRegression):
             n_alphas=grids.shape[1], eps=0.5, options=options, classes=classes,
             feature_names=getattr(self, "feature_names_in_", None),
         )
-        self._set_from_path(classes, grids)
+        self._set_from_path(classes, grids, X.dtype)
         return self
 
     def _folds(
@@ -402,7 +404,7 @@ class LogisticRegressionCV(LogisticRegression):
                 c = int(np.argmax(present == 0))
                 raise ValueError(
                     f"the training part of fold {k} has no sample (of positive weight) of "
-                    f"class {classes[c]!r}, which has {counts[c]} sample(s) in all; a fold "
+                    f"class {_label(classes[c])}, which has {counts[c]} sample(s) in all; a fold "
                     "cannot learn a class it never sees. Use fewer folds (cv <= the "
                     "smallest class size), a stratified splitter, or drop that class."
                 )
@@ -436,12 +438,15 @@ class LogisticRegressionCV(LogisticRegression):
         self._alpha_index = choice.index_min if rule == "min" else choice.index_1se
         self._l1_index = best
 
-    def _set_from_path(self, classes: NDArray[Any], grids: Vector) -> None:
+    def _set_from_path(
+        self, classes: NDArray[Any], grids: Vector, dtype: Any = np.float64
+    ) -> None:
         path, k = self.path_, self._alpha_index
         coef = path.coefs[..., k]
         self.classes_ = classes
-        self.coef_ = np.asarray(coef[None, :] if coef.ndim == 1 else coef.T, dtype=np.float64)
-        self.intercept_ = np.atleast_1d(np.asarray(path.intercepts[..., k], dtype=np.float64))
+        # The dtype of X, as every estimator (float32 stays float32).
+        self.coef_ = np.asarray(coef[None, :] if coef.ndim == 1 else coef.T, dtype=dtype)
+        self.intercept_ = np.atleast_1d(np.asarray(path.intercepts[..., k], dtype=dtype))
         self.dual_gap_ = float(path.dual_gaps[k])
         self.n_iter_ = np.array([path.n_iter[k]], dtype=np.int32)
         self.certificate_kind_ = "duality_gap"
