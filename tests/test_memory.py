@@ -157,9 +157,6 @@ def test_lasso_ic_on_sparse_data_equals_the_dense_fit(wide_sparse):
         np.testing.assert_allclose(s.noise_variance_, d.noise_variance_, rtol=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R8 in /tmp/issue10_requests.md: DenseDesign.matvec/rmatvec on float32 X with a float64 "
-    "vector make numpy cast all of X to a float64 temporary"))
 def test_float32_fit_copies_X_at_most_once():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((20_000, 50)).astype(np.float32)

@@ -55,9 +55,20 @@ class DenseDesign:
         self.col_end = np.full(self.n_features, self.n_rows, dtype=np.int64)
 
     def matvec(self, w: FloatArray) -> NDArray[np.float64]:
+        if self.X.dtype != np.float64 and np.ndim(w) == 1:
+            # numpy would first convert all of a float32 X to float64 (twice
+            # its size) to multiply it by a float64 vector; the compiled
+            # column loop reads it as it is and sums in float64.
+            out = np.zeros(self.n_rows)
+            idx = np.arange(self.n_features, dtype=np.int64)
+            subtract_columns_dense(self.X, idx, -np.asarray(w, dtype=np.float64), out)
+            return out
         return np.asarray(self.X @ w, dtype=np.float64)
 
     def rmatvec(self, v: FloatArray) -> NDArray[np.float64]:
+        if self.X.dtype != np.float64 and np.ndim(v) == 1:
+            return self.correlations(np.asarray(v, dtype=np.float64),
+                                     np.arange(self.n_features, dtype=np.int64))
         return np.asarray(self.X.T @ v, dtype=np.float64)
 
     def correlations(self, v: NDArray[np.float64], idx: IndexArray) -> NDArray[np.float64]:
