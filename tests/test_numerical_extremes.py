@@ -260,9 +260,6 @@ def test_property_path_certificate_holds(problem):
             assert gap <= 1.01 * path.tols[k] + 1e-11 * y_norm, (k, gap, path.tols[k])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "R7 in /tmp/issue10_requests.md: the path reports a gap of 0.64 (rounding noise of X'r "
-    "on a 1e150 column) for the solution the estimator certifies at 1e-16"))
 def test_path_and_estimator_agree_on_the_certificate_at_extreme_scales():
     X, y, alpha, _ = CASES["columns at 1e150 and 1e-150"]
     model = shrinkage.Lasso(alpha=alpha, tol=1e-8).fit(X, y)

@@ -143,6 +143,7 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
     """
     p = l1u.shape[0]
     all_idx = np.arange(p)
+    max_norm = np.sqrt(np.max(norms2)) if p > 0 else 0.0
     r = y.astype(np.float64)
     nonzero = np.flatnonzero(w != 0.0)
     if nonzero.shape[0] > 0:
@@ -183,8 +184,13 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
             )
             done += ran
             correlations(Xs, r, all_idx, corr)
+            # Rounding in x_j' r is about eps ||x_j|| ||r||: a violation below
+            # 1e-12 of that scale is not one (the margin of solvers/cd.py's
+            # certificate; without it a column at 1e150 reads its own
+            # rounding as an infeasible dual point).
+            noise = 1e-12 * np.sqrt(np.dot(r, r)) * max_norm
             gap = duality_gap(
-                y, r, r, corr, w, l1, l2, lower, upper, all_idx, n, 0.0
+                y, r, r, corr, w, l1, l2, lower, upper, all_idx, n, noise
             )[0]
             gap = max(gap, 0.0)
             if gap <= _INNER_FRACTION * tol_abs or done >= max_epochs:
