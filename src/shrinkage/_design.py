@@ -457,11 +457,14 @@ def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArr
     gram[:p, p] = gram[p, :p] = X64.T @ y
     gram[p, p] = y @ y
     R = gram_factor(gram)
-    if R is not None:
-        return R
-    stacked = np.empty((X.shape[0], p + 1), order="F")
-    stacked[:, :p] = X64
-    stacked[:, p] = y
+    return R if R is not None else _qr_factor(X64, y)
+
+
+def _qr_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``R`` of the Householder QR of ``[X, y]`` in float64 (a copy of X)."""
+    stacked = np.empty((X.shape[0], X.shape[1] + 1), order="F")
+    stacked[:, :-1] = X
+    stacked[:, -1] = y
     (R,) = scipy.linalg.qr(stacked, mode="r", overwrite_a=True, check_finite=False)
     return np.asarray(R)
 
@@ -492,10 +495,4 @@ def _triangular_factor_blocks(
         gram = scipy.linalg.blas.dsyrk(1.0, part, trans=1, lower=0, beta=1.0, c=gram,
                                        overwrite_c=True)
     R = gram_factor(gram)
-    if R is not None:
-        return R
-    stacked = np.empty((n, p + 1), order="F")
-    stacked[:, :p] = X
-    stacked[:, p] = y
-    (R,) = scipy.linalg.qr(stacked, mode="r", overwrite_a=True, check_finite=False)
-    return np.asarray(R)
+    return R if R is not None else _qr_factor(X, y)

@@ -58,7 +58,7 @@ def compiled_logistic_path(
     unit: PenaltyArrays,
     grid: Vector,
     at_top: NDArray[np.bool_],
-    base: LogisticSolution,
+    base: LogisticSolution | None,
     *,
     tol: float,
     max_iter: int,
@@ -69,8 +69,8 @@ def compiled_logistic_path(
 
     ``unit`` is the penalty at ``alpha = 1`` on the fitted scale; where
     ``at_top`` the unpenalised fit ``base`` is optimal and is certified as
-    it is. The first alpha starts from ``start`` (coefficients on the
-    fitted scale, intercept), or from ``base``. Also returns each
+    it is (None when no alpha is at the top). The first alpha starts from
+    ``start`` (coefficients on the fitted scale, intercept), or from ``base``. Also returns each
     solution's loss (its deviance over ``2 n``).
     """
     omega = problem.omega()
@@ -83,7 +83,11 @@ def compiled_logistic_path(
     y = problem.y_pm
     share = float(np.clip(np.dot(omega, 0.5 * (y + 1.0)), 0.0, 1.0))
     unit_loss = null_loss(np.array([share, 1.0 - share]), problem.fit_intercept)
-    w_top, b_top = _centred_start(base.coef, float(base.intercept), unit, mean, problem)
+    if base is None:  # no alpha at the top: only the warm start is used
+        base_coef, base_intercept = np.zeros(problem.n_features), 0.0
+    else:
+        base_coef, base_intercept = base.coef, float(base.intercept)
+    w_top, b_top = _centred_start(base_coef, base_intercept, unit, mean, problem)
     w, b = (w_top.copy(), b_top) if start is None else _centred_start(*start, unit, mean,
                                                                         problem)
     p, k = problem.n_features, grid.shape[0]

@@ -190,13 +190,8 @@ def solve_logistic(
             if w0.shape[0] != p:
                 raise ValueError(f"coef_init has {w0.shape[0]} entries; X has {p} features.")
             b0 = 0.0 if intercept_init is None else float(intercept_init)
-            zero = LogisticSolution(
-                coef=np.zeros(p), intercept=0.0, certificate=np.inf,
-                certificate_kind="duality_gap", tol=0.0, primal=np.nan, n_iter=0,
-                n_epochs=0, converged=False,
-            )
             solutions, _ = compiled_logistic_path(
-                problem, pen, np.ones(1), np.zeros(1, dtype=np.bool_), zero, tol=tol,
+                problem, pen, np.ones(1), np.zeros(1, dtype=np.bool_), None, tol=tol,
                 max_iter=max_iter, start=(w0, b0),
             )
             solution = solutions[0]

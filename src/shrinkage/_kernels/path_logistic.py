@@ -151,7 +151,7 @@ def _polish_intercept(y, y01, omega, eta, trial):
 
 @njit(cache=True, nogil=True)
 def _gap(y, omega, prob, corr, w, l1, l2, lower, upper, all_idx, noise, loss):
-    """``(gap, primal)`` at the point whose probabilities are ``prob``.
+    """The duality gap at the point whose probabilities are ``prob``.
 
     ``corr = X' theta`` with ``theta = omega (y01 - prob)``; the dual point
     is ``t theta`` with ``t`` the largest scale keeping every conjugate finite.
@@ -164,7 +164,7 @@ def _gap(y, omega, prob, corr, w, l1, l2, lower, upper, all_idx, noise, loss):
         dual += omega[i] * (_entropy(a) + _entropy(1.0 - a))
     dual -= conj
     primal = loss + _penalty(w, l1, l2, all_idx)
-    return max(primal - dual, 0.0), primal
+    return max(primal - dual, 0.0)
 
 
 @njit(cache=True, nogil=True)
@@ -408,7 +408,7 @@ def _point_gap(Xs, y, y01, omega, w, b, eta, prob, theta, l1, l2, lower, upper, 
     correlations(Xs, theta, idx, corr[:m])
     loss = _loss(eta, y, omega)
     noise = 1e-12 * max_norm * np.sqrt(norm2)
-    gap, _ = _gap(y, omega, prob, corr[:m], w, l1, l2, lower, upper, idx, noise, loss)
+    gap = _gap(y, omega, prob, corr[:m], w, l1, l2, lower, upper, idx, noise, loss)
     return b, gap, loss
 
 
@@ -480,7 +480,7 @@ def logistic_path(Xs, y, omega, alphas, l1u, l2u, lower, upper, norms, max_norm,
             # One product over every feature: the certificate.
             correlations(Xs, theta, all_idx, corr)
             noise = 1e-12 * max_norm * np.sqrt(np.dot(theta, theta))
-            gap, _ = _gap(y, omega, prob, corr, w, l1, l2, lower, upper, all_idx, noise, loss)
+            gap = _gap(y, omega, prob, corr, w, l1, l2, lower, upper, all_idx, noise, loss)
             if gap <= tol_abs or it >= limit:
                 break
             n_viol = add_violators(corr, 1.0, l1, lower, upper, norms2, in_ws,
