@@ -26,7 +26,9 @@ from numpy.typing import NDArray
 _WRAP_ROWS = 10_000
 
 # Above this many features a block's Gram statistics ((p + 1)^2 floats per
-# fold) and their local Cholesky stop being cheap next to the pass itself.
+# fold) and their local Cholesky stop being cheap next to the pass itself;
+# wider data go to distributed FISTA (_wide.py), which reads this module
+# attribute at call time (a test may lower it).
 MAX_GRAM_FEATURES = 4000
 
 
@@ -151,15 +153,23 @@ def as_dask_vector(v: Any, name: str, numeric: bool = True) -> da.Array:
     return v
 
 
-def row_data(X: Any, y: Any, sample_weight: Any = None, *, numeric_y: bool = True) -> RowData:
-    """Validate and align X, y and the weights (see the module docstring)."""
+def row_data(
+    X: Any, y: Any, sample_weight: Any = None, *, numeric_y: bool = True, wide: bool = False
+) -> RowData:
+    """Validate and align X, y and the weights (see the module docstring).
+
+    ``wide``: the caller solves data wider than ``MAX_GRAM_FEATURES``
+    (``_wide.py``); other callers refuse them here.
+    """
     Xd, names = as_dask_matrix(X)
-    if Xd.shape[1] > MAX_GRAM_FEATURES:
+    if Xd.shape[1] > MAX_GRAM_FEATURES and not wide:
         raise ValueError(
             f"X has {Xd.shape[1]} features, above shrinkage.distributed's limit of "
-            f"{MAX_GRAM_FEATURES}: it solves from (p + 1)^2 Gram statistics per block. "
-            "Select or hash features first, or, if the data fit in memory, use the "
-            "in-memory estimators (shrinkage.Lasso...) on a numpy or sparse matrix."
+            f"{MAX_GRAM_FEATURES} for this estimator: it solves from (p + 1)^2 Gram "
+            "statistics per block. Wider data are solved by distributed FISTA with "
+            "screening for Lasso, ElasticNet and regularization_path (squared loss) only; "
+            "otherwise select or hash features first, or, if the data fit in memory, use "
+            "the in-memory estimators (shrinkage.Lasso...) on a numpy or sparse matrix."
         )
     yd = as_dask_vector(y, "y", numeric=numeric_y)
     n = Xd.shape[0]

@@ -13,6 +13,7 @@ from .._validation import check_l1_ratio
 from ..linear_model._base import _check_bool, _check_positive_int, _check_tol
 from ..path import Path, path_from_problem
 from ..path import regularization_path as in_memory_path
+from . import _data
 from ._data import row_data
 from ._passes import stats_pass
 from ._problem import regression_problem
@@ -93,11 +94,19 @@ def _path(
             fit_intercept=fit_intercept, sample_weight=sample_weight,
             feature_names=feature_names, options=options,
         )
-    data = row_data(X, y, sample_weight)
+    data = row_data(X, y, sample_weight, wide=True)
     names = (
         data.feature_names if feature_names is None
         else feature_names_of(None, feature_names, data.n_features)
     )
+    if data.n_features > _data.MAX_GRAM_FEATURES:
+        from ._wide_path import wide_path
+
+        return wide_path(
+            data, l1_ratio=l1_ratio, alphas=grid, n_alphas=n_alphas,
+            eps=1e-3 if eps is None else float(eps), fit_intercept=fit_intercept,
+            options=options, feature_names=names,
+        )
     [total] = stats_pass(data, centre=fit_intercept)
     problem = regression_problem(
         total, fit_intercept=fit_intercept, standardize=standardize,

@@ -17,6 +17,8 @@ import numpy as np
 
 from .. import linear_model
 from ..linear_model._base import PenalizedLinearModel
+from ..solvers.base import Solution
+from . import _data
 from ._data import RowData, as_dask_matrix, row_data
 from ._passes import stats_pass
 from ._problem import regression_problem
@@ -71,7 +73,10 @@ class DaskPenalizedFit(DaskLinearPredictor):
         self
         """
         self._validate_params()  # type: ignore[attr-defined]
-        data = row_data(X, y, sample_weight)
+        wide_ok = isinstance(self, linear_model.ElasticNet)
+        data = row_data(X, y, sample_weight, wide=wide_ok)
+        if data.n_features > _data.MAX_GRAM_FEATURES:
+            return self._fit_wide(data)
         fit_intercept = bool(self.fit_intercept)  # type: ignore[attr-defined]
         [total] = stats_pass(data, centre=fit_intercept)
         problem = regression_problem(
@@ -82,6 +87,24 @@ class DaskPenalizedFit(DaskLinearPredictor):
         set_input_attributes(self, data)
         model: PenalizedLinearModel = self  # type: ignore[assignment]
         return model._fit_problem(problem, 1, data.dtype, sparse=False)
+
+    def _fit_wide(self, data: RowData) -> Any:
+        """More columns than a Gram holds: FISTA passes, screening, a Gram (``_wide``)."""
+        from ._wide import fit_wide
+
+        result, wd, passes = fit_wide(self, data)
+        coef = result.beta / wd.x_scale
+        intercept = wd.y_mean - float(wd.x_mean @ coef) if wd.fit_intercept else 0.0
+        solution = Solution(
+            coef=result.beta, certificate=result.gap, certificate_kind="duality_gap",
+            tol=result.tol, primal=result.primal, n_iter=result.n_iter,
+            converged=bool(result.gap <= result.tol),
+        )
+        set_input_attributes(self, data)
+        model: PenalizedLinearModel = self  # type: ignore[assignment]
+        model._set_fitted(1, data.dtype, [coef], [intercept], [solution])
+        self.n_passes_ = passes  # over the data, all stages
+        return self
 
 
 class ElasticNet(DaskPenalizedFit, linear_model.ElasticNet):
