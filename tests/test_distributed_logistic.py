@@ -2,17 +2,22 @@
 
 Both sides are solved with ``tol`` below the gap's floating-point resolution.
 The distributed fit then takes one more Newton step after its certificate
-(quadratic convergence: coefficients to rounding), while the in-memory
-solver stops at its gap floor (64 eps), which leaves its coefficients up to
-about 1e-7 from the optimum. So each model is checked three ways: its
-objective is no worse than the in-memory model's (to 1e-14), its
-coefficients are within the in-memory model's own precision (1e-6), and
-where scikit-learn solves the same problem (L2 or no penalty) they equal
-its Newton solution to 1e-8.
+(quadratic convergence: coefficients to rounding), so each of its models is
+checked against the optimum itself to 1e-8: its proximal-gradient residual
+(zero exactly at the minimiser) is below 1e-12, and where scikit-learn solves
+the same problem (L2 or no penalty) it equals its Newton solution to 1e-8.
+
+The in-memory solver stops at its gap floor (``64 eps (1 + max|eta|)``,
+gaps of 7e-15 .. 1.3e-14 here), which leaves its coefficients up to 1.3e-7
+from the optimum: where that happens the 1e-8 comparison with it is a strict
+xfail until it takes the same polishing step (requested of the performance
+code, which owns ``_kernels/path_logistic.py``); everywhere else Dask and in-memory
+agree to 1e-8, and the distributed objective is never worse (to 1e-14).
 """
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import dask.array as da
@@ -27,9 +32,12 @@ import shrinkage as sk
 from shrinkage import distributed as sd
 
 RTOL = 1e-8
-# How far the in-memory solver's certified stopping point may be from the optimum.
-IN_MEMORY_RTOL = 1e-6
 TOL = 1e-15
+# The in-memory solve stops at its gap floor, up to 1.3e-7 from the optimum (see above).
+STOPS_AT_FLOOR = pytest.mark.xfail(
+    strict=True, reason="the in-memory logistic solve stops at its gap floor, ~1e-7 from the "
+    "optimum; waits for a Newton polish step there (_kernels/path_logistic.py, prox_newton.py)",
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -74,32 +82,88 @@ def objective(X, y, w, coef, intercept, params):
     return loss + alpha * np.sum(factor * pen)
 
 
-def assert_as_good(model, memory, X, y, w, params):
-    """No worse than the in-memory model, and equal within its precision."""
+def prox_gradient_residual(X, y, w, coef, intercept, params):
+    """``max |z - prox(z - grad f(z))|`` over coefficients and intercept: 0 only at the optimum.
+
+    On the fitted scale (columns divided by their weighted sd with
+    ``standardize``), where the penalty is separable with unit step.
+    """
+    alpha, l1_ratio = params.get("alpha", 1.0), params.get("l1_ratio", 0.0)
+    fit_intercept = params.get("fit_intercept", True)
+    s = np.ones(len(y)) if w is None else w
+    p = X.shape[1]
+    sd = np.ones(p)
+    if params.get("standardize"):
+        mean = s @ X / s.sum() if fit_intercept else 0.0
+        sd = np.sqrt(s @ (X - mean) ** 2 / s.sum())
+    beta = coef * sd
+    prob = 1.0 / (1.0 + np.exp(-(X @ coef + intercept)))
+    residual = s * (prob - (y == 1)) / s.sum()
+    factor = np.asarray(params.get("penalty_factor", np.ones(p)), dtype=float)
+    grad = (X / sd).T @ residual + alpha * factor * (1 - l1_ratio) * beta
+    step = beta - grad
+    moved = np.sign(step) * np.maximum(np.abs(step) - alpha * factor * l1_ratio, 0.0)
+    if params.get("positive"):
+        moved = np.maximum(moved, 0.0)
+    out = np.abs(beta - moved).max()
+    return max(out, abs(residual.sum())) if fit_intercept else out
+
+
+def assert_optimal(model, memory, X, y, w, params):
+    """At the optimum to rounding, and no worse than the in-memory model."""
     ours = objective(X, y, w, model.coef_[0], model.intercept_[0], params)
     theirs = objective(X, y, w, memory.coef_[0], memory.intercept_[0], params)
     assert ours <= theirs + 1e-14
-    close(model.coef_, memory.coef_, rtol=IN_MEMORY_RTOL)
-    close(model.intercept_, memory.intercept_, rtol=IN_MEMORY_RTOL)
+    assert prox_gradient_residual(X, y, w, model.coef_[0], model.intercept_[0], params) < 1e-12
 
 
-@pytest.mark.parametrize("params", [
+PARAMS = [
     {"alpha": 0.01, "l1_ratio": 1.0},
-    {"alpha": 0.02, "l1_ratio": 0.5, "standardize": True},
+    pytest.param({"alpha": 0.02, "l1_ratio": 0.5, "standardize": True}, marks=STOPS_AT_FLOOR),
     {"alpha": 0.005, "l1_ratio": 1.0, "penalty_factor": [0, 1, 1, 1, 1, 1], "positive": True},
-    {"alpha": 0.01, "fit_intercept": False},
+    pytest.param({"alpha": 0.01, "fit_intercept": False}, marks=STOPS_AT_FLOOR),
     {"alpha": 0.0},
-    {"alpha": 0.01, "class_weight": "balanced"},
-])
-def test_logistic_regression_equals_in_memory(params):
+    pytest.param({"alpha": 0.01, "class_weight": "balanced"}, marks=STOPS_AT_FLOOR),
+]
+
+
+def class_weighted(y, w, params):
+    """The sample weights times the balanced class weights, as the estimators apply them."""
+    if params.get("class_weight") != "balanced":
+        return w
+    totals = np.bincount(y, weights=w)
+    return w * (w.sum() / (2 * totals))[y]
+
+
+@functools.cache
+def fits(index):
+    """The in-memory and the distributed model of ``PARAMS[index]`` (shared by two tests)."""
+    params = param_dict(PARAMS[index])
     X, y, w = make_data()
     memory = sk.LogisticRegression(tol=TOL, **params).fit(X, y, sample_weight=w)
     model = sd.LogisticRegression(tol=TOL, **params).fit(*dask_of(X, y, w))
-    weights = w
-    if params.get("class_weight") == "balanced":
-        totals = np.bincount(y, weights=w)
-        weights = w * (w.sum() / (2 * totals))[y]
-    assert_as_good(model, memory, X, y, weights, params)
+    return memory, model
+
+
+def param_dict(param):
+    return param if isinstance(param, dict) else param.values[0]
+
+
+@pytest.mark.parametrize("index", [
+    i if isinstance(p, dict) else pytest.param(i, marks=p.marks) for i, p in enumerate(PARAMS)
+])
+def test_logistic_regression_equals_in_memory_to_1e8(index):
+    memory, model = fits(index)
+    close(model.coef_, memory.coef_)
+    close(model.intercept_, memory.intercept_)
+
+
+@pytest.mark.parametrize("index", range(len(PARAMS)))
+def test_logistic_regression_is_the_optimum(index):
+    params = param_dict(PARAMS[index])
+    X, y, w = make_data()
+    memory, model = fits(index)
+    assert_optimal(model, memory, X, y, class_weighted(y, w, params), params)
     if params.get("l1_ratio", 0.0) == 0 and "class_weight" not in params:
         C = np.inf if params["alpha"] == 0 else 1.0 / (params["alpha"] * w.sum())
         oracle = SklearnLogistic(
@@ -115,7 +179,7 @@ def test_logistic_regression_equals_in_memory(params):
     Xd = dask_of(X, y)[0]
     proba = model.predict_proba(Xd)
     assert isinstance(proba, da.Array)
-    close(proba.compute(), memory.predict_proba(X), rtol=IN_MEMORY_RTOL)
+    close(proba.compute(), memory.predict_proba(X), rtol=1e-6)  # the in-memory floor
     np.testing.assert_array_equal(model.predict(Xd).compute(), memory.predict(X))
 
 
@@ -130,7 +194,7 @@ def test_string_labels_from_a_dataframe():
     memory = sk.LogisticRegression(alpha=0.01, tol=TOL).fit(frame[frame.columns[:-1]], labels)
     assert list(model.classes_) == ["ham", "spam"]
     assert list(model.feature_names_in_) == list(frame.columns[:-1])
-    assert_as_good(model, memory, X, y, None, {"alpha": 0.01})
+    assert_optimal(model, memory, X, y, None, {"alpha": 0.01})
 
 
 def test_logistic_path_equals_in_memory():
@@ -141,18 +205,29 @@ def test_logistic_path_equals_in_memory():
     path = sd.regularization_path(*dask_of(X, y, w)[:2], sample_weight=dask_of(X, y, w)[2],
                                   **options)
     close(path.alphas, memory.alphas, scale=memory.alphas[0])
-    close(path.coefs, memory.coefs, rtol=IN_MEMORY_RTOL)
-    close(path.intercepts, memory.intercepts, rtol=IN_MEMORY_RTOL)
     close(path.deviance, memory.deviance, scale=memory.null_deviance)
     for k, alpha in enumerate(path.alphas):
         params = {"alpha": alpha, "l1_ratio": 0.8, "penalty_factor": options["penalty_factor"]}
         ours = objective(X, y, w, path.coefs[:, k], path.intercepts[k], params)
         theirs = objective(X, y, w, memory.coefs[:, k], memory.intercepts[k], params)
         assert ours <= theirs + 1e-14
+        assert prox_gradient_residual(X, y, w, path.coefs[:, k], path.intercepts[k], params) < 1e-12
     assert path.null_deviance == pytest.approx(memory.null_deviance, rel=1e-12)
     np.testing.assert_array_equal(path.df, memory.df)
     assert path.loss == "logistic" and list(path.classes) == [0, 1]
     assert path.converged.all()
+
+
+@STOPS_AT_FLOOR
+def test_logistic_path_coefficients_equal_in_memory_to_1e8():
+    X, y, w = make_data(seed=2)
+    options = {"loss": "logistic", "l1_ratio": 0.8, "n_alphas": 6, "tol": TOL,
+               "penalty_factor": [0, 1, 1, 1, 1, 1]}
+    memory = sk.regularization_path(X, y, sample_weight=w, **options)
+    path = sd.regularization_path(*dask_of(X, y, w)[:2], sample_weight=dask_of(X, y, w)[2],
+                                  **options)
+    close(path.coefs, memory.coefs)
+    close(path.intercepts, memory.intercepts)
 
 
 def test_logistic_cv_equals_in_memory_with_the_same_folds():
@@ -184,7 +259,7 @@ def test_step_halving_keeps_the_objective_decreasing():
     model.coef_ = model.coef_ * 40.0
     model.intercept_ = model.intercept_ - 25.0
     model.fit(*dask_of(X, y)[:2])
-    assert_as_good(model, memory, X, y, None, {"alpha": 0.01})
+    assert_optimal(model, memory, X, y, None, {"alpha": 0.01})
 
 
 def test_separable_classes_without_penalty_warn():
