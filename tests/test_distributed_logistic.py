@@ -197,13 +197,24 @@ def test_string_labels_from_a_dataframe():
     assert_optimal(model, memory, X, y, None, {"alpha": 0.01})
 
 
+PATH_OPTIONS = {"loss": "logistic", "l1_ratio": 0.8, "n_alphas": 6, "tol": TOL,
+                "penalty_factor": [0, 1, 1, 1, 1, 1]}
+
+
+@functools.cache
+def path_fits():
+    """The in-memory and the distributed logistic path (shared by two tests)."""
+    X, y, w = make_data(seed=2)
+    memory = sk.regularization_path(X, y, sample_weight=w, **PATH_OPTIONS)
+    path = sd.regularization_path(*dask_of(X, y, w)[:2], sample_weight=dask_of(X, y, w)[2],
+                                  **PATH_OPTIONS)
+    return memory, path
+
+
 def test_logistic_path_equals_in_memory():
     X, y, w = make_data(seed=2)
-    options = {"loss": "logistic", "l1_ratio": 0.8, "n_alphas": 6, "tol": TOL,
-               "penalty_factor": [0, 1, 1, 1, 1, 1]}
-    memory = sk.regularization_path(X, y, sample_weight=w, **options)
-    path = sd.regularization_path(*dask_of(X, y, w)[:2], sample_weight=dask_of(X, y, w)[2],
-                                  **options)
+    options = PATH_OPTIONS
+    memory, path = path_fits()
     close(path.alphas, memory.alphas, scale=memory.alphas[0])
     close(path.deviance, memory.deviance, scale=memory.null_deviance)
     for k, alpha in enumerate(path.alphas):
@@ -220,12 +231,7 @@ def test_logistic_path_equals_in_memory():
 
 @STOPS_AT_FLOOR
 def test_logistic_path_coefficients_equal_in_memory_to_1e8():
-    X, y, w = make_data(seed=2)
-    options = {"loss": "logistic", "l1_ratio": 0.8, "n_alphas": 6, "tol": TOL,
-               "penalty_factor": [0, 1, 1, 1, 1, 1]}
-    memory = sk.regularization_path(X, y, sample_weight=w, **options)
-    path = sd.regularization_path(*dask_of(X, y, w)[:2], sample_weight=dask_of(X, y, w)[2],
-                                  **options)
+    memory, path = path_fits()
     close(path.coefs, memory.coefs)
     close(path.intercepts, memory.intercepts)
 
