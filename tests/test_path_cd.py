@@ -118,3 +118,25 @@ def test_a_rejected_extrapolation_leaves_the_point_bit_for_bit():
     _try_point((X, np.full(30, 6, dtype=np.int64)), r, w, l1, np.zeros(30), 6.0, ws,
                candidate, np.empty(30))
     assert np.array_equal(w, w_before) and np.array_equal(r, r_before)
+
+
+
+def test_an_extrapolated_point_is_swept_before_its_gap_ends_an_alpha():
+    """Anderson brings a leaving coefficient to ~1e-13, not to 0: the point must
+    get one sweep of soft-thresholding before its gap is taken. Otherwise a
+    weighted path (the wide kernel) kept -7e-13 where repeating the rows (the
+    tall kernel) gave 0, and relaxed fits and df depended on the route (found
+    by scikit-learn's sample-weight check of ``LassoCV(relax=True)``)."""
+    from shrinkage import regularization_path
+
+    rng = np.random.RandomState(42)
+    X = rng.rand(15, 30)
+    y = rng.randint(0, 3, size=15).astype(float)
+    counts = rng.randint(0, 5, size=15)
+    X2, y2 = np.vstack([X, X]), np.concatenate([y, y])
+    weights = np.concatenate([counts, np.ones(15, dtype=int)])
+    alphas = np.geomspace(0.3, 3e-5, 100)
+    weighted = regularization_path(X2, y2, sample_weight=weights.astype(float), alphas=alphas)
+    repeated = regularization_path(X2.repeat(weights, axis=0), y2.repeat(weights),
+                                   alphas=alphas)
+    assert np.array_equal(weighted.coefs != 0, repeated.coefs != 0)

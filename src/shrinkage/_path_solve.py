@@ -15,8 +15,9 @@ import numpy as np
 import scipy.optimize
 from numpy.typing import NDArray
 
-from ._design import CenteredProblem, DenseDesign, storage_of
+from ._design import CenteredProblem, DenseDesign, TriangularDesign, storage_of
 from ._kernels.path_cd import enet_path
+from ._kernels.path_gram import enet_path_gram
 from .penalties import PenaltyArrays
 from .solvers.base import Solution
 from .solvers.cd import CoordinateDescent, certify
@@ -203,11 +204,22 @@ def compiled_path(
     gaps, rss = np.empty(k), np.empty(k)
     n_iter = np.zeros(k, dtype=np.int64)
     w = np.clip(w, unit.lower, unit.upper)
-    enet_path(
-        storage_of(design), y, np.asarray(alphas, dtype=np.float64), unit.l1, unit.l2,
-        unit.lower, unit.upper, design.norms2, float(n), tol_abs, int(max_iter),
-        w, coefs, gaps, rss, n_iter,
-    )
+    grid = np.asarray(alphas, dtype=np.float64)
+    if isinstance(design, TriangularDesign) and tol_abs > 0:
+        # Covariance updates on R'R, each alpha certified from R itself. A
+        # tol of 0 asks for the rounding floor, which the triangle's own
+        # epochs reach without a Gram matrix's cond^2 rounding in between.
+        R = design.X
+        G = np.ascontiguousarray(R.T @ R)
+        enet_path_gram(
+            R, design.col_end, y, G, grid, unit.l1, unit.l2, unit.lower, unit.upper,
+            design.norms2, float(n), tol_abs, int(max_iter), w, coefs, gaps, rss, n_iter,
+        )
+    else:
+        enet_path(
+            storage_of(design), y, grid, unit.l1, unit.l2, unit.lower, unit.upper,
+            design.norms2, float(n), tol_abs, int(max_iter), w, coefs, gaps, rss, n_iter,
+        )
     return FittedPath(
         coefs=coefs, gaps=gaps, tols=np.full(k, tol_abs), n_iter=n_iter,
         converged=gaps <= tol_abs, rss=rss, null_rss=null_rss,

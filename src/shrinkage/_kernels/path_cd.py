@@ -92,8 +92,11 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
             for k in range(m):
                 history[0, k] = w[ws[k]]
             filled = 1
-            # An extrapolated point is a good moment to look at the gap.
-            since_check = _CHECK_EVERY
+            # An extrapolated point is a good moment to look at the gap, after
+            # one full sweep: extrapolation brings a leaving coefficient to
+            # 1e-13, not to 0, and only soft-thresholding makes the zero exact.
+            since_check = _CHECK_EVERY - 1
+            continue
         if since_check >= _CHECK_EVERY or done == 1:
             since_check = 0
             correlations(Xs, r, ws, corr)
