@@ -179,6 +179,66 @@ def test_ridge_cv_equals_in_memory():
         sd.RidgeCV().fit(Xd, yd)
 
 
+# -- collinear columns (the QR route) -------------------------------------------
+
+
+def collinear_data(n=1200, seed=6):
+    """Offsets of 1e3, a duplicated column (6 = 0) and an exact combination (7 = 1 - 2 * 2)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 6)) * [1.0, 2.0, 0.5, 1.0, 3.0, 1.0] + 1e3
+    X = np.column_stack([X, X[:, 0], X[:, 1] - 2 * X[:, 2]])
+    y = (X[:, :4] - 1e3) @ [2.0, -1.0, 0.5, 1.0] + rng.standard_normal(n)
+    return X, y, rng.uniform(0.2, 2.0, n)
+
+
+def test_collinear_columns_take_the_qr_route_as_in_memory():
+    X, y, w = collinear_data()
+    Xd, yd, wd = as_dask(X, y, w, x_rows=300, y_rows=250)
+    for name, params in [("Lasso", {"alpha": 0.05}),
+                         ("ElasticNet", {"alpha": 0.05, "l1_ratio": 0.5}),
+                         ("Ridge", {"alpha": 1.0})]:
+        memory = getattr(sk, name)(tol=1e-12, **params).fit(X, y, sample_weight=w)
+        model = getattr(sd, name)(tol=1e-12, **params).fit(Xd, yd, sample_weight=wd)
+        close(model.coef_, memory.coef_)
+        close(model.intercept_, memory.intercept_, scale=1e3)
+    memory = sk.regularization_path(X, y, sample_weight=w, n_alphas=15, tol=1e-12)
+    path = sd.regularization_path(Xd, yd, sample_weight=wd, n_alphas=15, tol=1e-12)
+    close(path.coefs, memory.coefs)
+    np.testing.assert_array_equal(path.df, memory.df)
+    folds = sd.HashFolds(3, seed=2)
+    memory = sk.LassoCV(cv=folds.split(X.shape[0]), alphas=10, tol=1e-12).fit(X, y, w)
+    model = sd.LassoCV(cv=folds, alphas=10, tol=1e-12).fit(Xd, yd, wd)
+    assert model.alpha_ == pytest.approx(memory.alpha_, rel=1e-12)
+    close(model.cv_results_["fold_errors"], memory.cv_results_["fold_errors"])
+    close(model.coef_, memory.coef_)
+
+
+def test_qr_statistics_merge_to_the_factor_of_all_rows():
+    from shrinkage.distributed._qr import merge_all_qr, partition_qr
+
+    X, y, w = collinear_data(n=700)
+    cuts = [0, 100, 101, 450, 700]
+    parts = [partition_qr(X[a:b], y[a:b], w[a:b], start=a)[0]
+             for a, b in itertools.pairwise(cuts)]
+    merged = merge_all_qr(parts)
+    whole = block_stats(X, y, w, np.arange(X.shape[0]), centre=True)
+    np.testing.assert_allclose(merged.mean, whole.mean, rtol=1e-14)
+    scale = np.abs(whole.scatter).max()
+    np.testing.assert_allclose(merged.R.T @ merged.R, whole.scatter, atol=1e-11 * scale)
+    # The duplicated and combined columns leave (near) zero pivots, not NaN.
+    assert np.abs(np.diag(merged.R))[6:8].max() < 1e-9 * np.sqrt(scale)
+
+
+def test_collinear_columns_are_named_for_the_logistic_loss():
+    X, y, _ = collinear_data(n=600)
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    Xd = dd.from_pandas(frame, npartitions=3)
+    labels = dd.from_pandas(pd.Series((y > 0).astype(int)), npartitions=3)
+    named = r"columns \(f6 = a combination of f0; f7 = a combination of f1, f2\)"
+    with pytest.raises(ValueError, match=named):
+        sd.LogisticRegression().fit(Xd, labels)
+
+
 # -- statistics and folds -----------------------------------------------------
 
 

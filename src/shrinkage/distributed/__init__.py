@@ -11,10 +11,14 @@ fitted attributes. The squared loss costs one pass over the data: per-block
 centred statistics (count, weighted means, centred ``X'WX``, ``X'Wy``,
 ``y'Wy``) merged pairwise (:func:`partition_stats`, :func:`merge`, which know
 nothing of Dask); the path, standardisation, intercept, cross-validation and
-duality gaps are then solved locally on them. Cross-validation folds are a
-seeded hash of each row's position (:class:`HashFolds`), computed in the
-same pass. The logistic loss takes one weighted-Gram pass per proximal
-Newton step.
+duality gaps are then solved locally on them (from a tall-skinny QR of
+the rows, in a second pass, when collinear columns make the Gram's Cholesky
+factor lose digits). Cross-validation folds are a seeded hash of each row's
+position (:class:`HashFolds`), computed in the same pass. The logistic loss
+takes one weighted-Gram pass per proximal Newton step. Data wider than
+:data:`MAX_GRAM_FEATURES` are fitted (Lasso, ElasticNet, their paths) by
+distributed FISTA with gap-safe screening, then a Gram of the surviving
+columns.
 """
 
 try:

@@ -28,6 +28,7 @@ from ._data import RowData, row_data
 from ._passes import stats_pass
 from ._path import full_size
 from ._problem import held_out_errors, regression_problem
+from ._qr import QRFallback
 from ._regression import DaskLinearPredictor, set_input_attributes
 from ._stats import BlockStats, hash_folds, merge_all
 
@@ -86,9 +87,9 @@ def check_mse_scoring(scoring: Any) -> None:
 
 
 def fold_pass(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[
-    RowData, list[BlockStats], BlockStats
+    RowData, list[BlockStats], BlockStats, QRFallback
 ]:
-    """Validate, then one pass of per-fold statistics and their total."""
+    """Validate, then one pass of per-fold statistics, their total and the QR fallback."""
     estimator._validate_params()
     check_mse_scoring(estimator.scoring)
     folds = as_hash_folds(estimator.cv)
@@ -101,16 +102,20 @@ def fold_pass(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[
             f"a fold of the {folds.n_splits} is empty ({data.n_rows} rows); use fewer folds."
         )
     set_input_attributes(estimator, data)
-    return data, stats, merge_all(stats)
+    qr = QRFallback(data, n_folds=folds.n_splits, seed=folds.seed,
+                    centre=bool(estimator.fit_intercept))
+    return data, stats, merge_all(stats), qr
 
 
-def _training(stats: list[BlockStats], k: int, estimator: Any, data: RowData) -> Any:
-    """Fold ``k``'s training problem: the merge of the other folds' statistics."""
+def _training(
+    stats: list[BlockStats], k: int | None, estimator: Any, data: RowData, qr: QRFallback
+) -> Any:
+    """Fold ``k``'s training problem (the merge of the other folds; all of them for None)."""
     others = merge_all([s for j, s in enumerate(stats) if j != k])
     return regression_problem(
         others, fit_intercept=bool(estimator.fit_intercept),
         standardize=bool(estimator.standardize), weighted=data.weights is not None,
-        dtype=data.dtype,
+        dtype=data.dtype, qr=qr, exclude=k,
     )
 
 
@@ -141,12 +146,8 @@ class ElasticNetCV(DaskLinearPredictor, model_selection.ElasticNetCV):
         """
         if groups is not None:
             raise ValueError("groups is not supported on Dask data; use cv=HashFolds(K).")
-        data, stats, total = fold_pass(self, X, y, sample_weight)
-        weighted = data.weights is not None
-        problem = regression_problem(
-            total, fit_intercept=self.fit_intercept, standardize=self.standardize,
-            weighted=weighted, dtype=data.dtype,
-        )
+        data, stats, _, qr = fold_pass(self, X, y, sample_weight)
+        problem = _training(stats, None, self, data, qr)
         options = self._options()
         l1_ratios = self._l1_ratios()
         grids = self._grids(problem, l1_ratios, options)
@@ -154,7 +155,7 @@ class ElasticNetCV(DaskLinearPredictor, model_selection.ElasticNetCV):
             np.unique(np.asarray(self.gammas, dtype=np.float64))[::-1]
             if self.relax else np.ones(1)
         )
-        training = [_training(stats, k, self, data) for k in range(len(stats))]
+        training = [_training(stats, k, self, data, qr) for k in range(len(stats))]
         # (l1_ratio, gamma) settings l1_ratio-major, as in memory.
         errors = np.empty((l1_ratios.size, gammas.size, grids.shape[1], len(stats)))
         for i, (l1, grid) in enumerate(zip(l1_ratios, grids, strict=True)):
@@ -226,17 +227,13 @@ class RidgeCV(DaskLinearPredictor, model_selection.RidgeCV):
                 "(or HashFolds(K, seed)); leave-one-out and groups need the rows."
             )
         self._check_combination()
-        data, stats, total = fold_pass(self, X, y, sample_weight)
-        weighted = data.weights is not None
-        problem = regression_problem(
-            total, fit_intercept=self.fit_intercept, standardize=self.standardize,
-            weighted=weighted, dtype=data.dtype,
-        )
+        data, stats, _, qr = fold_pass(self, X, y, sample_weight)
+        problem = _training(stats, None, self, data, qr)
         factor = penalty_factors(self.penalty_factor, data.n_features)
         alphas = self._grid(lambda: largest_alpha_scale(problem, factor))
         fold_errors = np.empty((alphas.size, len(stats)))
         for k in range(len(stats)):
-            train = _training(stats, k, self, data)
+            train = _training(stats, k, self, data, qr)
             # Raw weights are not needed: the problem's rows already carry them.
             coefs, intercepts = ridge_fits(train, None, alphas, factor, self.fit_intercept)
             fold_errors[:, k] = held_out_errors(stats[k], coefs, intercepts)

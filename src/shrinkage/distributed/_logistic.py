@@ -23,7 +23,7 @@ from ..solvers._logistic_gap import gap_tolerance, null_loss
 from ._data import RowData, as_dask_matrix, row_data
 from ._newton import Fit, LogisticSetting, solve_lockstep
 from ._passes import compute, stats_pass, tree_reduce
-from ._problem import check_weight
+from ._problem import check_weight, regression_problem
 from ._regression import is_dask, set_input_attributes
 
 Vector = NDArray[np.float64]
@@ -105,6 +105,11 @@ def class_data(
             "an intercept, and one class alone cannot be learnt. Give its samples a "
             "positive weight or drop them."
         )
+    try:  # collinear columns: named now, not after the first Newton pass
+        regression_problem(total, fit_intercept=fit_intercept, standardize=False,
+                           weighted=True, dtype=data.dtype, names=data.feature_names)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
     p = data.n_features
     variance = np.diag(total.scatter)[:p] / total.weight
     sd_centred = np.sqrt(variance)

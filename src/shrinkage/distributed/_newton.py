@@ -167,11 +167,11 @@ def newton_step(
             stats, fit_intercept=setting.fit_intercept, standardize=False, weighted=True,
             dtype=np.dtype(np.float64), x_scale=setting.x_scale,
         )
-    except ValueError:
+    except ValueError as exc:
         raise ValueError(
             "the IRLS-weighted Gram matrix is singular or ill-conditioned: the classes may "
             "be (nearly) separable, or columns collinear. Use a larger alpha, l1_ratio < 1, "
-            "or drop collinear columns."
+            f"or drop collinear columns. ({exc})"
         ) from None
     # The model is (1 / (2 S)) sum v (z - eta)^2; the problem's loss is
     # (1 / (2 V)) sum v (...)^2, so the same minimiser needs alpha * S / V.

@@ -17,6 +17,7 @@ from . import _data
 from ._data import row_data
 from ._passes import stats_pass
 from ._problem import regression_problem
+from ._qr import QRFallback
 
 
 def regularization_path(X: Any, y: Any, **options: Any) -> Path:
@@ -111,6 +112,7 @@ def _path(
     problem = regression_problem(
         total, fit_intercept=fit_intercept, standardize=standardize,
         weighted=data.weights is not None, dtype=data.dtype,
+        qr=QRFallback(data, centre=fit_intercept),
     )
     path = path_from_problem(
         problem, l1_ratio=l1_ratio, alphas=grid, n_alphas=n_alphas,

@@ -22,6 +22,7 @@ from . import _data
 from ._data import RowData, as_dask_matrix, row_data
 from ._passes import stats_pass
 from ._problem import regression_problem
+from ._qr import QRFallback
 
 
 def is_dask(X: Any) -> bool:
@@ -83,6 +84,7 @@ class DaskPenalizedFit(DaskLinearPredictor):
             total, fit_intercept=fit_intercept,
             standardize=bool(self.standardize),  # type: ignore[attr-defined]
             weighted=data.weights is not None, dtype=data.dtype,
+            qr=QRFallback(data, centre=fit_intercept),
         )
         set_input_attributes(self, data)
         model: PenalizedLinearModel = self  # type: ignore[assignment]

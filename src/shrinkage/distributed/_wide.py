@@ -48,6 +48,7 @@ from . import _data
 from ._data import RowData
 from ._passes import blockwise, stats_pass
 from ._problem import check_weight, regression_problem
+from ._qr import QRFallback
 from ._wide_stats import column_moments, merge_moments, merge_sums, residual_products
 
 Vector = NDArray[np.float64]
@@ -316,6 +317,7 @@ def gram_of(wd: WideData, cols: IndexArray) -> GramCache:
     problem = regression_problem(
         total, fit_intercept=wd.fit_intercept, standardize=False,
         weighted=data.weights is not None, dtype=data.dtype, x_scale=wd.x_scale[cols],
+        qr=QRFallback(sub, centre=wd.fit_intercept),
     )
     return GramCache(cols=cols, problem=problem)
 
