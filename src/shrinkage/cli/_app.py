@@ -160,7 +160,7 @@ PathL1Opt = Annotated[float | None, _opt(
 EngineOpt = Annotated[str, typer.Option(
     "--engine", metavar="memory|dask", help="memory: read the table into memory (the "
     "default). dask: fit on a Dask cluster from a Parquet file, folder or glob larger than "
-    "memory (numeric columns; no test split, report or --impute; needs shrinkage[dask]).")]
+    "memory (numeric columns, no --impute; needs shrinkage[dask]).")]
 SchedulerOpt = Annotated[str | None, _opt(
     "--scheduler", metavar="ADDRESS", help="With --engine dask: the Dask scheduler to use "
     "(e.g. tcp://host:8786). Default: a local cluster started for the run.")]
@@ -196,8 +196,8 @@ def fit(
     loss, coefficients, data summary, the command and versions) and
     OUT/model.shrink (the fitted pipeline, for `shrinkage predict`).
     Categorical (text) columns are one-hot encoded. With --engine dask,
-    DATA may be a Parquet folder or glob; only the summary and the model
-    file are written.
+    DATA may be a Parquet folder or glob (numeric columns); the same report
+    and model file are written, computed on the cluster.
     """
     if _choice(engine, "--engine", ("memory", "dask")) == "dask":
         _fit_on_dask(data, target, model, l1_ratio, cv, rule, standardize, test_size, out,
@@ -232,13 +232,12 @@ def _fit_on_dask(
         )
     if cv < 2 or n_alphas < 2:
         raise UserError("--cv and --n-alphas must be at least 2.", EXIT_USAGE)
+    if not 0 <= test_size < 1:
+        raise UserError(f"--test-size must lie in [0, 1); got {test_size:g}.", EXIT_USAGE)
     err = _console(True)
-    if test_size != 0.2:
-        err.print("note: --engine dask makes no held-out test split; the CV error is the "
-                  "estimate (--test-size ignored).")
     options = DaskFitOptions(
         model=_choice(model, "--model", KINDS), l1_ratio=_floats(l1_ratio, "--l1-ratio"),
-        cv=cv, rule=_choice(rule, "--rule", ("min", "1se")) or "min",
+        cv=cv, test_size=test_size, rule=_choice(rule, "--rule", ("min", "1se")) or "min",
         standardize=standardize, n_alphas=n_alphas, seed=seed, drop=_names(drop),
         scheduler=scheduler,
     )

@@ -4,11 +4,12 @@ The data are read with ``dask.dataframe.read_parquet`` and never gathered:
 the CV estimators of :mod:`shrinkage.distributed` make one pass of
 statistics (one per Newton step for the logistic loss). Without
 ``--scheduler`` a ``LocalCluster`` is started for the run and closed after
-it. What needs the rows in memory is not done: no held-out test split (the
-CV error is the estimate), no one-hot encoding (columns must be numbers), no
-imputation, and no HTML report (its pictures are drawn from the rows); the
-summary is printed and ``model.shrink`` is written, which
-``shrinkage predict`` reads like any other.
+it. As in memory, ``--test-size`` rows are held out (a seeded hash of each
+row's partition and position), the CV chooses the penalty on the others,
+and ``report.html`` (``_dask_report``: the same page, its numbers computed
+on the cluster) and ``model.shrink`` (which ``shrinkage predict`` reads like
+any other) are written. What needs the rows in memory is not done: no
+one-hot encoding (columns must be numbers) and no imputation.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ import numpy as np
 from ._data import _unknown_column
 from ._errors import EXIT_USAGE, UserError
 from ._outputs import prepare_out_dir, remove_if_empty
-from ._render import command_line
+from ._render import command_line, print_summary, print_written, report_data
 
 MODEL = "model.shrink"
+REPORT = "report.html"
 DEFAULT_L1_RATIOS = [0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1.0]
 
 
@@ -38,6 +40,7 @@ class DaskFitOptions:
     model: str | None
     l1_ratio: list[float] | None
     cv: int
+    test_size: float
     rule: str
     standardize: bool
     n_alphas: int
@@ -141,9 +144,10 @@ def make_estimator(kind: str, options: DaskFitOptions, distributed: Any) -> Any:
         l1_ratio=options.l1_ratio or DEFAULT_L1_RATIOS, alphas=options.n_alphas, **common)
 
 
-def _save(estimator: Any, frame: Any, features: list[str], target: str, path: Path,
-          distributed: Any, metadata: dict[str, Any]) -> None:
-    from ..io import TablePipeline, save
+def _pipeline(estimator: Any, frame: Any, features: list[str], target: str,
+              distributed: Any) -> Any:
+    """The fitted model as the TablePipeline the in-memory command saves."""
+    from ..io import TablePipeline
 
     # Numeric columns only, so the encoding is the identity: learnt on a few rows.
     pipeline = TablePipeline(None, target=target).learn_encoding(frame[features].head(100))
@@ -151,44 +155,30 @@ def _save(estimator: Any, frame: Any, features: list[str], target: str, path: Pa
     scale = getattr(getattr(estimator, "path_", None), "x_scale", None)
     if scale is not None:
         pipeline.feature_scale_ = np.asarray(scale, dtype=np.float64)
-    save(pipeline, path, metadata=metadata)
+    return pipeline
 
 
-def _summary(console: Any, estimator: Any, kind: str, data: Path, n_rows: int,
-             features: list[str], seconds: float) -> dict[str, Any]:
-    from rich.table import Table
+def _write_outputs(result: Any, dataset: Any, columns: Any, losses: Any, command: str,
+                   report_path: Path, model_path: Path) -> int:
+    """The report and the model, as the in-memory run writes them; the report's size."""
+    from ..io import save
+    from ..report import figures, write_report
 
-    result = estimator.cv_results_
-    best = int(np.argmax(np.asarray(result["alphas"]).reshape(-1) == estimator.alpha_))
-    error = float(np.asarray(result["mean_error"]).reshape(-1)[best])
-    scoring = result.get("scoring", "mse")
-    info = Table.grid(padding=(0, 2))
-    info.add_column(style="dim")
-    info.add_column()
-    rows = [("data", f"{data}: {n_rows} rows, {len(features)} features"),
-            ("model", f"{kind} (shrinkage.distributed, {type(estimator).__name__})"),
-            ("alpha", f"{estimator.alpha_:.5g} (min {estimator.alpha_min_:.5g}, "
-                      f"1se {estimator.alpha_1se_:.5g})"),
-            (f"CV {scoring}", f"{error:.5g}"), ("time", f"{seconds:.1f} s")]
-    if hasattr(estimator, "l1_ratio_"):
-        rows.insert(2, ("l1_ratio", f"{estimator.l1_ratio_:g}"))
-    for key, value in rows:
-        info.add_row(key, value)
-    console.print(info)
-    coef = np.asarray(estimator.coef_, dtype=np.float64).reshape(-1)
-    order = [j for j in np.argsort(-np.abs(coef)) if coef[j] != 0]
-    table = Table(title=f"Selected features ({len(order)}), largest first", title_justify="left")
-    table.add_column("feature")
-    table.add_column("coefficient", justify="right")
-    for j in order[:30]:
-        table.add_row(features[j], f"{coef[j]:+.5g}")
-    console.print(table)
-    return {"cv_error": error, "scoring": scoring, "alpha": float(estimator.alpha_)}
+    pipeline = result.pipeline
+    images = figures(pipeline.estimator, None, None, None, None, losses=losses)
+    size = write_report(report_data(result, dataset, columns, command, images), report_path)
+    save(pipeline, model_path, metadata={
+        "command": command, "data": dataset.name, "target": dataset.target,
+        "metrics": result.metrics, "engine": "dask",
+    })
+    return size
 
 
 def run_dask_fit(*, data: Path | None, target: str | None, options: DaskFitOptions,
                  out: Path | None, force: bool, console: Any, err: Any) -> None:
     """``shrinkage fit --engine dask``."""
+    from ._dask_report import report_result, split_held_out
+
     start = time.perf_counter()
     if data is None:
         raise UserError("--engine dask needs DATA: a Parquet file, folder or glob.", EXIT_USAGE)
@@ -197,24 +187,30 @@ def run_dask_fit(*, data: Path | None, target: str | None, options: DaskFitOptio
     features = _features(frame, target, options.drop, data)
     assert target is not None
     directory, created = prepare_out_dir(out, Path(str(data).rstrip("/*")).stem, force)
+    report_path, model_path = directory / REPORT, directory / MODEL
     try:
         with dask_client(options.scheduler, err):
-            kind = _kind(frame, target, options.model)
+            train, test = split_held_out(frame, options.test_size, options.seed)
+            kind = _kind(train, target, options.model)
             estimator = make_estimator(kind, options, distributed)
             try:
-                estimator.fit(frame[features], frame[target])
+                estimator.fit(train[features], train[target])
+                seconds = time.perf_counter() - start
+                pipeline = _pipeline(estimator, frame, features, target, distributed)
+                result, dataset, columns, losses = report_result(
+                    estimator, pipeline, kind, options, frame, train, test, features, target,
+                    str(data), seconds,
+                )
             except (ValueError, TypeError) as exc:
                 raise UserError(f"cannot fit {kind}: {exc}") from None
-        n_rows = int(estimator.path_.n_samples)
-        metrics = _summary(console, estimator, kind, data, n_rows, features,
-                           time.perf_counter() - start)
-        model_path = directory / MODEL
-        _save(estimator, frame, features, target, model_path, distributed, {
-            "command": command_line(), "data": str(data), "target": target,
-            "metrics": metrics, "engine": "dask",
-        })
-        console.print(f"Wrote {model_path}; predict new rows: shrinkage predict {model_path} "
-                      "NEW.parquet -o predictions.csv", highlight=False)
+        # Files first, as in memory: a closed pipe must not cost the outputs.
+        size = _write_outputs(result, dataset, columns, losses, command_line(), report_path,
+                              model_path)
+        print_summary(console, result, str(data))
+        console.print(f"engine: dask ({type(estimator).__name__} of shrinkage.distributed)",
+                      highlight=False)
+        print_written(console, report_path, size, model_path, time.perf_counter() - start,
+                      "NEW.parquet")
     except BaseException:
         if created:
             remove_if_empty(directory)

@@ -125,6 +125,21 @@ class FitResult:
     class_names: list[str] | None
     seconds: float
     extra: dict[str, Any] = field(default_factory=dict)
+    # Row counts when the rows are not held here (--engine dask: X_train and
+    # X_test are None and the counts come from the cluster).
+    rows_train: int | None = None
+    rows_test: int | None = None
+
+    @property
+    def n_train(self) -> int:
+        return self.rows_train if self.rows_train is not None else len(self.X_train)
+
+    @property
+    def n_test(self) -> int | None:
+        """Held-out rows (None: no held-out split)."""
+        if self.X_test is not None:
+            return len(self.X_test)
+        return self.rows_test
 
 
 def split(features: Any, y: Any, options: FitOptions, classifier: bool) -> tuple[Any, ...]:

@@ -54,8 +54,8 @@ def describe_setup(result: FitResult, dataset_name: str) -> tuple[str, str]:
     """Title and one-line description of the fit."""
     est = result.pipeline.estimator
     opts = result.options
-    n_train = len(result.X_train)
-    held = f", {len(result.X_test)} held out" if result.X_test is not None else ""
+    n_train = result.n_train
+    held = f", {result.n_test} held out" if result.n_test is not None else ""
     n_features = len(result.pipeline.feature_names_)
     title = f"{type(est).__name__} on {dataset_name}"
     grid = f"{opts.n_alphas} alphas"
@@ -86,9 +86,9 @@ def summary_rows(result: FitResult) -> list[tuple[str, str]]:
 
 
 def metric_rows(result: FitResult) -> list[tuple[str, str]]:
-    if result.X_test is None:
+    if result.n_test is None:
         return []
-    n = len(result.X_test)
+    n = result.n_test
     return [(f"{name} ({n} held-out rows)", "n/a" if value is None else f"{value:.4g}")
             for name, value in result.metrics.items()]
 
@@ -105,20 +105,22 @@ def coefficient_table(result: FitResult) -> tuple[list[str], list[list[Any]]]:
 
 
 def data_summary(result: FitResult, dataset: Any) -> list[tuple[str, str]]:
-    y = dataset.y
     rows = [("source", dataset.name),
             ("rows", f"{dataset.n_rows_read} read" + (
                 f", {dataset.dropped_rows} dropped (missing target)" if dataset.dropped_rows else
                 "")),
-            ("split", f"{len(result.X_train)} training" + (
-                f", {len(result.X_test)} held out (--test-size {result.options.test_size:g}, "
-                f"seed {result.options.seed})" if result.X_test is not None else ""))]
-    if result.class_names is None:
-        values = np.asarray(y, dtype=np.float64)
+            ("split", f"{result.n_train} training" + (
+                f", {result.n_test} held out (--test-size {result.options.test_size:g}, "
+                f"seed {result.options.seed})" if result.n_test is not None else ""))]
+    described = getattr(dataset, "target_summary", None)
+    if described is not None:  # computed where the rows are (--engine dask)
+        rows.append((f"target {dataset.target!r}", described))
+    elif result.class_names is None:
+        values = np.asarray(dataset.y, dtype=np.float64)
         rows.append((f"target {dataset.target!r}", f"numeric: mean {values.mean():.4g}, sd "
                      f"{values.std():.4g}, range [{values.min():.4g}, {values.max():.4g}]"))
     else:
-        counts = y.astype(object).map(str).value_counts()
+        counts = dataset.y.astype(object).map(str).value_counts()
         rows.append((f"target {dataset.target!r}",
                      "classes: " + ", ".join(f"{k} ({v})" for k, v in counts.items())))
     if result.options.impute:
@@ -165,6 +167,17 @@ def print_summary(console: Any, result: FitResult, dataset_name: str) -> None:
     console.print(table)
     dropped = ", ".join(result.dropped) if result.dropped else "none"
     console.print(f"Dropped to zero ({len(result.dropped)}): {dropped}", highlight=False)
+
+
+def print_written(console: Any, report: Any, size: int, model: Any, seconds: float,
+                  new_rows: str) -> None:
+    """The closing lines of ``shrinkage fit``: what was written, and how to predict."""
+    console.print(
+        f"Wrote {report} ({size / 1024:.0f} KB) and {model} "
+        f"({model.stat().st_size / 1024:.0f} KB) in {seconds:.1f} s.", highlight=False,
+    )
+    console.print(f"Predict new rows: shrinkage predict {model} {new_rows} -o "
+                  "predictions.csv", highlight=False)
 
 
 def print_path(console: Any, path: Any, title: str) -> None:

@@ -14,7 +14,7 @@ from ._data import choose_model, describe_columns, load_dataset, read_table
 from ._errors import EXIT_USAGE, UserError
 from ._fit import FitOptions, run_fit
 from ._outputs import prepare_out_dir, refuse_overwrite, remove_if_empty
-from ._render import command_line, print_path, print_summary, report_data
+from ._render import command_line, print_path, print_summary, print_written, report_data
 
 REPORT = "report.html"
 MODEL = "model.shrink"
@@ -91,13 +91,8 @@ def run_fit_command(
         # not cost the report and the model.
         size = _write_outputs(result, ds, command_line(), report_path, model_path)
         print_summary(console, result, ds.name)
-        console.print(
-            f"Wrote {report_path} ({size / 1024:.0f} KB) and {model_path} "
-            f"({model_path.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - start:.1f} s.",
-            highlight=False,
-        )
-        console.print(f"Predict new rows: shrinkage predict {model_path} NEW.csv -o "
-                      "predictions.csv", highlight=False)
+        print_written(console, report_path, size, model_path, time.perf_counter() - start,
+                      "NEW.csv")
     except BaseException:
         if created:
             remove_if_empty(directory)

@@ -26,15 +26,29 @@ def _png(draw: Any) -> str:
 
 
 def figures(
-    estimator: Any, X_train: Any, y_train: Any, X_test: Any, y_test: Any
+    estimator: Any, X_train: Any, y_train: Any, X_test: Any, y_test: Any,
+    *, losses: tuple[Any, Any] | None = None,
 ) -> dict[str, str]:
     """``{"path", "cv", "loss"}`` -> base64 PNG (no "loss" without held-out rows).
 
     ``X_train``/``X_test`` are the encoded columns; the path is the
     estimator's own ``path_`` (refitted on the training rows), so the loss
-    curves are those of the very models the CV chose among.
+    curves are those of the very models the CV chose among. ``losses``
+    gives those two curves already computed (training, held-out; one value
+    per alpha of the path) where the rows are not at hand (Dask).
     """
     from ..plotting import CVDisplay, LossDisplay, PathDisplay
+
+    if losses is not None:
+        path = estimator.path_
+        return {
+            "path": _png(lambda ax: PathDisplay.from_estimator(estimator, ax=ax)),
+            "cv": _png(lambda ax: CVDisplay.from_estimator(estimator, ax=ax)),
+            "loss": _png(lambda ax: LossDisplay(
+                path.alphas, losses[0], losses[1], loss=path.loss,
+                estimator_name=type(estimator).__name__,
+            ).plot(ax=ax)),
+        }
 
     out = {
         "path": _png(lambda ax: PathDisplay.from_estimator(estimator, ax=ax)),
