@@ -242,3 +242,35 @@ def test_bad_path_data():
         regularization_path(bad, y)
     with pytest.raises(ValueError, match="sample_weight"):
         regularization_path(X, y, sample_weight=np.ones(3))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("value, match", [(np.nan, "NaN"), (np.inf, "infinity"),
+                                          (-np.inf, "infinity")])
+@pytest.mark.parametrize("where", [(0, 0), (-1, -1), (17, 2)])
+def test_a_tall_x_is_checked_for_nan_and_inf_through_its_triangle(
+    dtype, fit_intercept, value, match, where
+):
+    """A tall dense X is not read once just to prove it finite: its triangle
+    is finite exactly when X is. A NaN or inf anywhere still gets the error
+    naming it, and no floating-point warning from the centring first."""
+    X, y = make_regression(60, 4, seed=1)
+    bad = X.astype(dtype)
+    bad[where] = value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=match):
+            regularization_path(bad, y, fit_intercept=fit_intercept, standardize=True)
+
+
+def test_a_tall_x_whose_squares_overflow_is_still_fitted():
+    """Entries at 1e200 overflow the Gram matrix but are finite: the deferred
+    check lets them through to the QR route, with the same path as the
+    eager check (a list takes scikit-learn's validation first)."""
+    X, y = make_regression(60, 4, seed=2)
+    X[:, 1] *= 1e200
+    path = regularization_path(X, y, n_alphas=10)
+    assert np.isfinite(path.coefs).all() and path.converged.all()
+    eager = regularization_path(X.tolist(), y, n_alphas=10)
+    np.testing.assert_array_equal(path.coefs, eager.coefs)

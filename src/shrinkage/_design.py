@@ -48,11 +48,21 @@ class DenseDesign:
         self.n_rows, self.n_features = self.X.shape
         # Squared column norms; a caller that has them passes them (on tall
         # data another pass over X costs a tenth of a whole path).
-        if norms2 is None:
-            norms2 = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
-        self.norms2 = norms2
+        self._norms2 = norms2
         # Rows an epoch reads in each column (all of them; see TriangularDesign).
         self.col_end = np.full(self.n_features, self.n_rows, dtype=np.int64)
+
+    @property
+    def norms2(self) -> NDArray[np.float64]:
+        """Squared column norms, computed on first use.
+
+        A tall path never asks for the n-row design's: it is reduced to a
+        triangle first, whose Gram matrix holds them, and the pass over X
+        they cost was a tenth of the whole path.
+        """
+        if self._norms2 is None:
+            self._norms2 = np.einsum("ij,ij->j", self.X, self.X, dtype=np.float64)
+        return self._norms2
 
     def matvec(self, w: FloatArray) -> NDArray[np.float64]:
         if self.X.dtype != np.float64 and np.ndim(w) == 1:
@@ -293,10 +303,22 @@ def center_problem(
             A -= x_mean.astype(dtype)
         if weighted:
             A *= sqrt_sw.astype(dtype)[:, None]
-        sq_norms = np.einsum("ij,ij->j", A, A, dtype=np.float64)
-        variance = sq_norms / total
-    constant = is_constant(variance, x_mean, n_rows, dtype) if fit_intercept else variance == 0
-    x_scale = np.where(constant, 1.0, np.sqrt(variance)) if standardize else np.ones(n_features)
+        # Without a transform nothing here needs the column norms: the design
+        # computes them if a solver asks (a tall path reduces X first).
+        sq_norms: NDArray[np.float64] | None = None
+        variance = None
+        if transform:
+            sq_norms = np.einsum("ij,ij->j", A, A, dtype=np.float64)
+            variance = sq_norms / total
+    if variance is None:
+        constant = np.zeros(n_features, dtype=bool)
+    elif fit_intercept:
+        constant = is_constant(variance, x_mean, n_rows, dtype)
+    else:
+        constant = variance == 0
+    x_scale = np.ones(n_features)
+    if standardize and variance is not None:  # standardising is a transform: always known
+        x_scale = np.where(constant, 1.0, np.sqrt(variance))
 
     design: Design
     if sp.issparse(A):
@@ -318,7 +340,8 @@ def center_problem(
         if fit_intercept and constant.any():
             A[:, constant] = 0.0
         # The column norms just computed, unless the columns were rescaled.
-        design = DenseDesign(A, None if standardize else np.where(constant, 0.0, sq_norms))
+        known = None if standardize or sq_norms is None else np.where(constant, 0.0, sq_norms)
+        design = DenseDesign(A, known)
 
     yc = y - y_mean
     if weighted:
@@ -419,12 +442,13 @@ def gram_factor(gram: NDArray[np.float64]) -> NDArray[np.float64] | None:
     ``_CHOLESKY_MIN_PIVOT`` of its column's norm: Cholesky would lose about
     ``cond^2 eps`` there, and the caller should factor the data by QR.
     """
-    scale = np.sqrt(np.diag(gram))
-    try:
-        R = scipy.linalg.cholesky(gram, lower=False, check_finite=False)
-    except np.linalg.LinAlgError:
+    scale = np.sqrt(gram.diagonal())
+    # LAPACK directly: scipy.linalg.cholesky's checks and copies cost 18 us
+    # around a 1 us factorisation of a small path's 11 x 11 matrix.
+    R, info = scipy.linalg.lapack.dpotrf(gram, lower=0, clean=1, overwrite_a=0)
+    if info != 0:
         return None
-    if np.all(np.abs(np.diag(R)) > _CHOLESKY_MIN_PIVOT * scale):
+    if (np.abs(R.diagonal()) > _CHOLESKY_MIN_PIVOT * scale).all():
         return np.asarray(R)
     return None
 
@@ -456,8 +480,32 @@ def _triangular_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArr
         gram[:p, :p] = X64.T @ X64
     gram[:p, p] = gram[p, :p] = X64.T @ y
     gram[p, p] = y @ y
+    return _factor_or_qr(gram, X64, y)
+
+
+def _factor_or_qr(
+    gram: NDArray[np.float64], X: NDArray[np.floating], y: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Cholesky of the bordered Gram, else QR of ``[X, y]``.
+
+    A Gram with a non-finite diagonal and an X with a NaN or inf is returned
+    as it is, not factored by QR (a copy of all of X to factor NaN): the
+    caller that skipped the finiteness check of X
+    (``_path_input.check_finite_after_reduction``) sees the non-finite
+    result and names the culprit. A finite X whose squares overflowed still
+    takes QR.
+    """
     R = gram_factor(gram)
-    return R if R is not None else _qr_factor(X64, y)
+    if R is not None:
+        return R
+    if not np.isfinite(gram.diagonal()).all() and not _all_finite(X):
+        return gram
+    return _qr_factor(X, y)
+
+
+def _all_finite(X: NDArray[np.floating]) -> bool:
+    # A finite sum proves every entry finite; an overflowed one proves nothing.
+    return bool(np.isfinite(X.sum())) or bool(np.isfinite(X).all())
 
 
 def _qr_factor(X: NDArray[np.floating], y: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -494,5 +542,4 @@ def _triangular_factor_blocks(
         part[:, p] = y[start:stop]
         gram = scipy.linalg.blas.dsyrk(1.0, part, trans=1, lower=0, beta=1.0, c=gram,
                                        overwrite_c=True)
-    R = gram_factor(gram)
-    return R if R is not None else _qr_factor(X, y)
+    return _factor_or_qr(gram, X, y)

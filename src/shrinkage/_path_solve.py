@@ -88,8 +88,9 @@ def alpha_max(
     """
     if w0 is None:
         w0 = unpenalised_fit(problem, unit)
-    r = problem.y - problem.design.matvec(w0)
-    grad = -problem.design.rmatvec(r) / problem.n_samples
+    r = problem.y - problem.design.matvec(w0) if w0.any() else problem.y
+    grad = problem.design.rmatvec(r)
+    grad /= -problem.n_samples
     l1 = unit.l2 * RIDGE_GRID_L1_RATIO if l1_ratio == 0 else unit.l1
     need = unit.zero_threshold(grad)
     penalised = l1 > 0
@@ -134,7 +135,7 @@ def solve_path(
     """
     if w0 is None:
         w0 = unpenalised_fit(problem, unit)
-    null_rss = _rss(problem, w0)
+    null_rss = _rss(problem, w0) if w0.any() else float(problem.y @ problem.y)
     bounded = bool(np.isfinite(unit.lower).any() or np.isfinite(unit.upper).any())
     if not np.any(unit.l1) and not bounded:
         solutions = _ridge_path(problem, unit, alphas, tol=tol, max_iter=max_iter)

@@ -15,6 +15,7 @@ or, with ``loss="logistic"``, :class:`shrinkage.LogisticRegression`'s
 from __future__ import annotations
 
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 from typing import Any
@@ -23,11 +24,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, softmax
 
-from ._design import CenteredProblem, center_problem, reduce_tall
+from ._design import CenteredProblem, DenseDesign, center_problem, reduce_tall
 from ._path_input import (
     check_alphas,
+    check_finite_after_reduction,
     check_grid_size,
     feature_names_of,
+    is_tall_array,
     validate_regression_data,
 )
 from ._path_solve import (
@@ -357,11 +360,17 @@ def path_from_problem(
     options: dict[str, Any],
     feature_names: NDArray[np.object_] | None = None,
     warn: bool = True,
+    n_rows: int | None = None,
 ) -> Path:
-    """:func:`regularization_path` on an already centred problem."""
+    """:func:`regularization_path` on an already centred problem.
+
+    ``n_rows`` is the data's number of rows when ``problem`` was already
+    reduced to its triangle (default: the design's).
+    """
     n_features = problem.x_mean.shape[0]
-    n_rows = int(problem.design.n_rows)
-    if n_rows > n_features:
+    if n_rows is None:
+        n_rows = int(problem.design.n_rows)
+    if problem.design.n_rows > n_features:
         # Tall and dense: solve on the (p + 1)-row QR reduction, which has the
         # same objective and duality gap at every w (see reduce_tall).
         problem = reduce_tall(problem)
@@ -396,7 +405,7 @@ def path_from_problem(
         dual_gaps=fitted.gaps,
         tols=fitted.tols,
         n_iter=fitted.n_iter,
-        df=np.count_nonzero(coefs, axis=0).astype(np.int64),
+        df=(coefs != 0).sum(axis=0, dtype=np.int64),
         deviance=fitted.rss,
         null_deviance=fitted.null_rss,
         l1_ratio=l1_ratio,
@@ -415,6 +424,26 @@ def _column_scale(problem: CenteredProblem) -> Vector:
     """Weighted standard deviation of each column (1 where it is 0)."""
     sd = np.sqrt(problem.design.norms2 / problem.n_samples) * problem.x_scale
     return np.where(sd > 0, sd, 1.0)
+
+
+def _centred_problem(
+    X: Any, y: Any, sample_weight: Any, fit_intercept: bool, standardize: bool
+) -> tuple[CenteredProblem, Any]:
+    """Validated, centred and (when tall and dense) reduced; and the checked X.
+
+    The finiteness of a tall dense X is read off its triangle rather than a
+    pass over X (see ``validate_regression_data(tall_unchecked=True)``);
+    until then a NaN may pass through the centring, whose floating-point
+    warnings would only precede the error that names it.
+    """
+    deferred = is_tall_array(X)
+    X, y, sw = validate_regression_data(X, y, sample_weight, tall_unchecked=True)
+    with np.errstate(invalid="ignore", over="ignore") if deferred else nullcontext():
+        problem = center_problem(X, y, sw, fit_intercept=fit_intercept, standardize=standardize)
+        reduced = reduce_tall(problem) if X.shape[0] > X.shape[1] else problem
+    if deferred and isinstance(reduced.design, DenseDesign):
+        check_finite_after_reduction(X, y, reduced.design.X)
+    return reduced, X
 
 
 def regularization_path(
@@ -534,8 +563,7 @@ def regularization_path(
             },
         )
     eps = 1e-3 if eps is None else float(eps)
-    X, y, sw = validate_regression_data(X, y, sample_weight)
-    problem = center_problem(X, y, sw, fit_intercept=fit_intercept, standardize=standardize)
+    problem, X = _centred_problem(X, y, sample_weight, fit_intercept, standardize)
     options = {
         "penalty_factor": penalty_factor, "lower_bounds": lower_bounds,
         "upper_bounds": upper_bounds, "positive": positive, "standardize": standardize,
@@ -544,4 +572,5 @@ def regularization_path(
     return path_from_problem(
         problem, l1_ratio=l1_ratio, alphas=grid, n_alphas=n_alphas, eps=eps,
         fit_intercept=fit_intercept, options=options, feature_names=names,
+        n_rows=X.shape[0],
     )

@@ -167,6 +167,15 @@ class _SeparablePenalty:
 
     def per_feature(self, n_features: int) -> PenaltyArrays:
         """Lower to :class:`PenaltyArrays` for ``n_features`` coefficients."""
+        a1, a2 = self._l1_l2_weights()
+        if (self.penalty_factor is None and self.lower_bounds is None
+                and self.upper_bounds is None and not self.positive):
+            # Nothing to check: on a small path the checks below cost more
+            # than a tenth of the whole fit.
+            return PenaltyArrays(
+                l1=np.full(n_features, a1), l2=np.full(n_features, a2),
+                lower=np.full(n_features, -np.inf), upper=np.full(n_features, np.inf),
+            )
         factor = per_feature_array(self.penalty_factor, n_features, "penalty_factor", 1.0)
         if np.any(factor < 0) or not np.all(np.isfinite(factor)):
             raise ValueError(
@@ -191,7 +200,6 @@ class _SeparablePenalty:
                 f"glmnet); feature {j} has [{lower[j]:g}, {upper[j]:g}]. Shift the "
                 "feature or the target instead of excluding 0."
             )
-        a1, a2 = self._l1_l2_weights()
         return PenaltyArrays(l1=a1 * factor, l2=a2 * factor, lower=lower, upper=upper)
 
     # -- convenience on raw coefficient vectors --------------------------
