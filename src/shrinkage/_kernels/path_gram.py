@@ -199,9 +199,14 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
     """Solve along ``alphas`` (decreasing) from the warm start ``w`` (updated).
 
     ``R`` is the triangle (column ``j`` read in rows ``< col_end[j]``), ``y``
-    its target and ``G = R'R`` (C order). Outputs as ``path_cd.enet_path``.
+    its target and ``G = R'R`` in C order, of which only the lower triangle
+    is read (and mirrored into the upper one, so that an update reads a row).
+    Outputs as ``path_cd.enet_path``.
     """
     p = l1u.shape[0]
+    for a in range(p):
+        for b in range(a + 1, p):
+            G[a, b] = G[b, a]
     all_idx = np.arange(p)
     max_norm = np.sqrt(np.max(norms2)) if p > 0 else 0.0
     unbounded = np.all(np.isinf(lower)) and np.all(np.isinf(upper))
