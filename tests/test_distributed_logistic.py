@@ -135,13 +135,10 @@ def class_weighted(y, w, params):
     return w * (w.sum() / (2 * totals))[y]
 
 
-@functools.cache
-def fits(index):
-    """The in-memory and the distributed model of ``PARAMS[index]`` (shared by two tests)."""
-    params = param_dict(PARAMS[index])
-    X, y, w = make_data()
+def fit_both(params, X, y, w, dask_data):
+    """The in-memory model of ``(X, y, w)`` and the distributed one of ``dask_data``."""
     memory = sk.LogisticRegression(tol=TOL, **params).fit(X, y, sample_weight=w)
-    model = sd.LogisticRegression(tol=TOL, **params).fit(*dask_of(X, y, w))
+    model = sd.LogisticRegression(tol=TOL, **params).fit(*dask_data)
     return memory, model
 
 
@@ -149,9 +146,20 @@ def param_dict(param):
     return param if isinstance(param, dict) else param.values[0]
 
 
-@pytest.mark.parametrize("index", [
-    i if isinstance(p, dict) else pytest.param(i, marks=p.marks) for i, p in enumerate(PARAMS)
-])
+def marked_indices(params):
+    """Indices of ``params`` for parametrize, each with its case's marks."""
+    return [i if isinstance(p, dict) else pytest.param(i, marks=p.marks)
+            for i, p in enumerate(params)]
+
+
+@functools.cache
+def fits(index):
+    """The in-memory and the distributed model of ``PARAMS[index]`` (shared by two tests)."""
+    X, y, w = make_data()
+    return fit_both(param_dict(PARAMS[index]), X, y, w, dask_of(X, y, w))
+
+
+@pytest.mark.parametrize("index", marked_indices(PARAMS))
 def test_logistic_regression_equals_in_memory_to_1e8(index):
     memory, model = fits(index)
     close(model.coef_, memory.coef_)
@@ -285,8 +293,9 @@ def test_separable_classes_without_penalty_warn():
 def test_bad_labels():
     X, y, _ = make_data(n=300)
     Xd = dask_of(X, y)[0]
-    with pytest.raises(ValueError, match="two classes only"):
-        sd.LogisticRegression().fit(Xd, da.from_array(np.arange(300) % 3, chunks=100))
+    with pytest.raises(ValueError, match="two classes only.*not in its path or CV"):
+        sd.regularization_path(Xd, da.from_array(np.arange(300) % 3, chunks=100),
+                               loss="logistic")
     with pytest.raises(ValueError, match="only one class"):
         sd.LogisticRegression().fit(Xd, da.zeros(300, chunks=100))
     with pytest.raises(ValueError, match="deviance"):

@@ -1,9 +1,9 @@
 """LogisticRegression on Dask data: proximal Newton with one weighted-Gram pass per step.
 
-Two classes only (the multinomial loss would need a Gram per pair of
-classes). A first pass finds the classes, a second gives the weighted class
-shares and, with ``standardize``, the columns' weighted standard deviations;
-then every Newton step costs one pass (``_newton.py``).
+A first pass finds the classes, a second gives the weighted class shares
+and, with ``standardize``, the columns' weighted standard deviations; then
+every Newton step costs one pass (``_newton.py`` for two classes,
+``_multinomial.py`` for more: a Gram per pair of classes).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import dask.array as da
 import numpy as np
 from dask.delayed import delayed
 from numpy.typing import NDArray
-from scipy.special import expit, logit
+from scipy.special import expit, logit, softmax
 
 from .. import linear_model
 from ..solvers._logistic_gap import gap_tolerance, null_loss
@@ -45,8 +45,8 @@ def _label(value: Any) -> str:
     return repr(value.item() if hasattr(value, "item") else value)
 
 
-def find_classes(data: RowData, name: str) -> NDArray[Any]:
-    """The sorted distinct labels (one pass over y), exactly two."""
+def find_classes(data: RowData, name: str, multiclass: bool = False) -> NDArray[Any]:
+    """The sorted distinct labels (one pass over y): two, or more with ``multiclass``."""
     # A pass over y alone: X's blocks are not read.
     parts = [delayed(np.unique, pure=True)(block) for block in data.y.to_delayed().ravel()]
     classes = np.asarray(compute(tree_reduce(parts, np.union1d)))
@@ -56,11 +56,12 @@ def find_classes(data: RowData, name: str) -> NDArray[Any]:
             + (f", {_label(classes[0])}" if classes.size else "")
             + ". Collect samples of another class."
         )
-    if classes.size > 2:
+    if classes.size > 2 and not multiclass:
         raise ValueError(
             f"y has {classes.size} classes; on Dask data {name} fits two classes only "
-            "(the multinomial loss is not available). Fit one binary model per class "
-            "(y == c), or use shrinkage.LogisticRegression on data that fit in memory."
+            "(the multinomial loss is available in shrinkage.distributed.LogisticRegression, "
+            "not in its path or CV). Fit one binary model per class (y == c), or use the "
+            "in-memory estimators on data that fit in memory."
         )
     return classes
 
@@ -75,11 +76,16 @@ def _class_weights(class_weight: Any, classes: NDArray[Any], totals: Vector) -> 
 
 def class_data(
     X: Any, y: Any, sample_weight: Any, *, class_weight: Any, fit_intercept: bool,
-    standardize: bool, name: str,
+    standardize: bool, name: str, found: tuple[RowData, NDArray[Any]] | None = None,
 ) -> ClassData:
-    """Validate, find the classes, apply class weights, measure shares and scales."""
-    data = row_data(X, y, sample_weight, numeric_y=False)
-    classes = find_classes(data, name)
+    """Validate, find the classes, apply class weights, measure shares and scales.
+
+    ``found``: the validated data and their two classes, when the caller has them.
+    """
+    data, classes = found if found is not None else (None, None)
+    if data is None or classes is None:
+        data = row_data(X, y, sample_weight, numeric_y=False)
+        classes = find_classes(data, name)
     y01 = (data.y == classes[1]).astype(np.float64)
     coded = replace(data, y=y01)
     [total] = stats_pass(coded, centre=True)
@@ -148,26 +154,35 @@ class DaskClassifierPredictor:
     """Predictions that stay lazy on Dask input (binary models)."""
 
     def decision_function(self, X: Any) -> Any:
-        """Log-odds of ``classes_[1]``: a Dask array for Dask X."""
+        """Log-odds of ``classes_[1]`` (one column per class when multinomial): lazy on Dask."""
         if not is_dask(X):
             return super().decision_function(X)  # type: ignore[misc]
         Xd, _ = as_dask_matrix(X)
-        return Xd @ self.coef_[0] + self.intercept_[0]  # type: ignore[attr-defined]
+        coef, intercept = self.coef_, self.intercept_  # type: ignore[attr-defined]
+        if coef.shape[0] > 1:
+            return Xd @ coef.T + intercept
+        return Xd @ coef[0] + intercept[0]
 
     def predict_proba(self, X: Any) -> Any:
         """Probabilities of ``classes_`` (columns): a Dask array for Dask X."""
         if not is_dask(X):
             return super().predict_proba(X)  # type: ignore[misc]
-        p1 = da.map_blocks(expit, self.decision_function(X))
+        scores = self.decision_function(X)
+        if scores.ndim == 2:
+            return da.map_blocks(softmax, scores, axis=1, dtype=np.float64)
+        p1 = da.map_blocks(expit, scores)
         return da.stack([1.0 - p1, p1], axis=1)
 
     def predict(self, X: Any) -> Any:
-        """The more probable class of each row: a Dask array for Dask X."""
+        """The most probable class of each row: a Dask array for Dask X."""
         if not is_dask(X):
             return super().predict(X)  # type: ignore[misc]
-        positive = self.decision_function(X) > 0
+        scores = self.decision_function(X)
         classes = self.classes_  # type: ignore[attr-defined]
-        return da.where(positive, classes[1], classes[0])
+        if scores.ndim == 2:
+            return da.map_blocks(lambda s: classes[np.argmax(s, axis=1)], scores, drop_axis=1,
+                                 dtype=classes.dtype)
+        return da.where(scores > 0, classes[1], classes[0])
 
 
 class LogisticRegression(DaskClassifierPredictor, linear_model.LogisticRegression):
@@ -203,10 +218,14 @@ class LogisticRegression(DaskClassifierPredictor, linear_model.LogisticRegressio
         self
         """
         self._validate_params()
+        data = row_data(X, y, sample_weight, numeric_y=False)
+        classes = find_classes(data, type(self).__name__, multiclass=True)
+        if classes.size > 2:
+            return self._fit_multinomial(data, classes)
         cd = class_data(
             X, y, sample_weight, class_weight=self.class_weight,
             fit_intercept=self.fit_intercept, standardize=self.standardize,
-            name=type(self).__name__,
+            name=type(self).__name__, found=(data, classes),
         )
         setting = logistic_setting(cd, self.l1_ratio, self.get_params(), self.fit_intercept)
         fit = self._start(cd)
@@ -235,6 +254,31 @@ class LogisticRegression(DaskClassifierPredictor, linear_model.LogisticRegressio
                 UserWarning,
                 stacklevel=2,
             )
+        return self
+
+    def _fit_multinomial(self, data: RowData, classes: NDArray[Any]) -> LogisticRegression:
+        """More than two classes: the softmax loss (``_multinomial``)."""
+        from ._multinomial import fitted_coefficients, softmax_setting, solve_softmax
+
+        if self.multinomial_penalty != "ungrouped":
+            raise ValueError("multinomial_penalty='grouped' is not available on Dask data.")
+        setting = softmax_setting(data, classes, alpha=float(self.alpha),
+                                  params=self.get_params(), class_weight=self.class_weight,
+                                  name=type(self).__name__)
+        null = null_loss(setting.shares, self.fit_intercept)
+        fit = solve_softmax(setting, tol=float(self.tol), max_iter=int(self.max_iter),
+                            polish=below_resolution(self.tol, null))
+        if not fit.converged:
+            self._warn_not_converged(fit.gap, gap_tolerance(self.tol, null), self.max_iter)
+        coef, intercept = fitted_coefficients(setting, fit.x)
+        set_input_attributes(self, data)
+        self.classes_ = classes
+        self.null_loss_ = null
+        self.coef_ = np.asarray(coef, dtype=data.dtype)
+        self.intercept_ = np.asarray(intercept, dtype=data.dtype)
+        self.n_iter_ = np.array([fit.n_iter], dtype=np.int32)
+        self.dual_gap_ = float(fit.gap)
+        self.certificate_kind_ = "duality_gap"
         return self
 
     def _start(self, cd: ClassData) -> Fit:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 
 from .._kernels.gap import conjugate_sum, dual_scale
@@ -187,35 +186,34 @@ def newton_step(
         problem.design, problem.y, pen, coef_init=fit.coef, n_samples=problem.n_samples,
         warn=False,
     )
-    coef = exact_on_support(problem, pen, solution.coef)
+    A, n = problem.design.X, float(problem.n_samples)  # type: ignore[union-attr]
+    coef = exact_on_support(A.T @ A / n, A.T @ problem.y / n, pen, solution.coef)
     _, intercept = problem.to_original(coef)
     return coef, float(intercept) if setting.fit_intercept else 0.0
 
 
-def exact_on_support(problem: Any, pen: PenaltyArrays, coef: Vector) -> Vector:
-    """The quadratic model's minimiser on ``coef``'s support and signs, if they hold.
+def exact_on_support(gram: Vector, linear: Vector, pen: PenaltyArrays, coef: Vector) -> Vector:
+    """The minimiser of ``w'Gw / 2 - h'w + pen(w)`` on ``coef``'s support and signs, if they hold.
 
     Coordinate descent stops at its own gap floor (relative 1e-14), which
-    leaves the step about ``sqrt(1e-14)`` from the model's minimiser; the
-    outer Newton iteration would then settle 1e-9 .. 1e-7 from the optimum.
-    With the support, the signs and the coordinates at a bound held, the
-    minimiser solves one small linear system; it is kept when its signs and
-    bounds agree and the model's objective is no worse, so the last Newton
-    step lands at rounding (what the 1e-8 equality with in-memory needs).
+    leaves a Newton step about ``sqrt(1e-14)`` from the quadratic model's
+    minimiser; the outer iteration would then settle 1e-9 .. 1e-7 from the
+    optimum. With the support, the signs and the coordinates at a bound
+    held, the minimiser solves one small linear system (least squares: the
+    multinomial Hessian is singular along a common shift of the classes); it
+    is kept when its signs and bounds agree and the model is no worse, so
+    the last Newton step lands at rounding (the 1e-8 equality with in-memory
+    needs it).
     """
-    A = problem.design.X
-    n = float(problem.n_samples)
     free = np.flatnonzero((coef != 0) & (coef > pen.lower) & (coef < pen.upper))
     if free.size == 0:
         return coef
     held = coef.copy()
     held[free] = 0.0
-    target = problem.y - A @ held
-    cols = A[:, free]
-    gram = cols.T @ cols / n + np.diag(pen.l2[free])
-    rhs = cols.T @ target / n - pen.l1[free] * np.sign(coef[free])
+    system = gram[np.ix_(free, free)] + np.diag(pen.l2[free])
+    rhs = linear[free] - gram[free] @ held - pen.l1[free] * np.sign(coef[free])
     try:
-        solved = scipy.linalg.solve(gram, rhs, assume_a="pos", check_finite=False)
+        solved = np.linalg.lstsq(system, rhs, rcond=None)[0]
     except (np.linalg.LinAlgError, ValueError):
         return coef
     inside = (solved > pen.lower[free]) & (solved < pen.upper[free])
@@ -225,11 +223,10 @@ def exact_on_support(problem: Any, pen: PenaltyArrays, coef: Vector) -> Vector:
     out[free] = solved
 
     def model(w: Vector) -> float:
-        r = problem.y - A @ w
-        return float(r @ r) / (2 * n) + pen.value(w)
+        return float(0.5 * w @ gram @ w - linear @ w) + pen.value(w)
 
     before = model(coef)
-    return out if model(out) <= before + 1e-15 * abs(before) else coef
+    return out if model(out) <= before + 1e-15 * (1.0 + abs(before)) else coef
 
 
 def _to_x_scale(fit: Fit, setting: LogisticSetting) -> tuple[Vector, float]:
