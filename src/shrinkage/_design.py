@@ -241,7 +241,7 @@ class CenteredProblem:
 
     def scale_bounds(self, pen: PenaltyArrays) -> PenaltyArrays:
         """Bounds on original-scale coefficients, expressed on the fitted scale."""
-        if np.all(self.x_scale == 1.0):
+        if pen.unbounded or (self.x_scale == 1.0).all():
             return pen
         return PenaltyArrays(
             l1=pen.l1, l2=pen.l2, lower=pen.lower * self.x_scale, upper=pen.upper * self.x_scale

@@ -137,8 +137,7 @@ def solve_path(
     if w0 is None:
         w0 = unpenalised_fit(problem, unit)
     null_rss = _rss(problem, w0) if w0.any() else float(problem.y @ problem.y)
-    bounded = bool(np.isfinite(unit.lower).any() or np.isfinite(unit.upper).any())
-    if not np.any(unit.l1) and not bounded:
+    if not unit.l1.any() and unit.unbounded:
         solutions = _ridge_path(problem, unit, alphas, tol=tol, max_iter=max_iter)
     elif compiled_path_applies(problem, unit):
         w = np.array(w0 if coef_init is None else coef_init, dtype=np.float64)
@@ -205,7 +204,8 @@ def compiled_path(
     coefs = np.empty((p, k))
     gaps, rss = np.empty(k), np.empty(k)
     n_iter = np.zeros(k, dtype=np.int64)
-    w = np.clip(w, unit.lower, unit.upper)
+    if not unit.unbounded:
+        w = np.clip(w, unit.lower, unit.upper)
     grid = np.asarray(alphas, dtype=np.float64)
     if isinstance(design, TriangularDesign) and tol_abs > 0:
         # Covariance updates on R'R, each alpha certified from R itself. A

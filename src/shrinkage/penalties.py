@@ -29,6 +29,7 @@ feasible, which is what ``alpha_max`` and the regularization path start from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -86,6 +87,11 @@ class PenaltyArrays:
     def n_features(self) -> int:
         return int(self.l1.shape[0])
 
+    @cached_property
+    def unbounded(self) -> bool:
+        """Whether no coefficient has a finite bound (most paths: the fast case)."""
+        return not (np.isfinite(self.lower).any() or np.isfinite(self.upper).any())
+
     def value(self, w: ArrayLike) -> float:
         """Penalty value; ``inf`` when ``w`` violates a bound."""
         w = np.asarray(w, dtype=np.float64)
@@ -142,6 +148,8 @@ class PenaltyArrays:
         part of ``-grad`` that an open side of the bounds lets act.
         """
         g = np.asarray(grad, dtype=np.float64)
+        if self.unbounded:
+            return np.abs(g)
         up = np.where(self.upper > 0, np.maximum(-g, 0.0), 0.0)
         down = np.where(self.lower < 0, np.maximum(g, 0.0), 0.0)
         return np.maximum(up, down)
