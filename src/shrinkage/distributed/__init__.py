@@ -15,7 +15,8 @@ duality gaps are then solved locally on them (from a tall-skinny QR of
 the rows, in a second pass, when collinear columns make the Gram's Cholesky
 factor lose digits). Cross-validation folds are a seeded hash of each row's
 position (:class:`HashFolds`), computed in the same pass. The logistic loss
-takes one weighted-Gram pass per proximal Newton step. Data wider than
+takes one weighted-Gram pass per proximal Newton step (for more than two
+classes, :class:`LogisticRegression` fits the multinomial loss the same way). Data wider than
 :data:`MAX_GRAM_FEATURES` are fitted (Lasso, ElasticNet, their paths) by
 distributed FISTA with gap-safe screening, then a Gram of the surviving
 columns.

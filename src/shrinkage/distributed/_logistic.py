@@ -186,7 +186,7 @@ class DaskClassifierPredictor:
 
 
 class LogisticRegression(DaskClassifierPredictor, linear_model.LogisticRegression):
-    """:class:`shrinkage.LogisticRegression` (two classes) on Dask arrays and DataFrames.
+    """:class:`shrinkage.LogisticRegression` on Dask arrays and DataFrames.
 
     Minimises the same objective::
 
@@ -199,8 +199,10 @@ class LogisticRegression(DaskClassifierPredictor, linear_model.LogisticRegressio
     the objective are halved. ``dual_gap_`` is an upper bound of the duality
     gap (the dual's entropy term is bounded below by concavity so that one
     pass suffices); the fit stops when it is below ``tol * null_loss_``.
+    With more than two classes the loss is the multinomial (softmax) one,
+    as in memory (``_multinomial.py``: the whole Hessian from each pass).
     Parameters and fitted attributes are those of
-    :class:`shrinkage.LogisticRegression`; more than two classes raise.
+    :class:`shrinkage.LogisticRegression` (``multinomial_penalty="ungrouped"``).
     """
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
