@@ -29,11 +29,12 @@ from numba import njit
 from .anderson import anderson_candidate
 from .gap import conjugate_sum, dual_scale
 from .kkt import KKT_SLACK
+from .support_newton import support_newton_candidate, support_size
 
 _ANDERSON_K = 5
 _BOUND_SNAP = 1e-12
 _INNER_FRACTION = 0.3  # an alpha is solved to 30% of the tolerance, as in path_cd.py
-_FULL_EVERY = 5
+_FULL_EVERY = 5  # epochs over the nonzero coefficients between two full sweeps at most
 
 # Only reassociation and contraction (see cd_dense.py): vectorised column updates
 # without fast-math's no-inf assumption, which the infinite bounds rely on.
@@ -230,6 +231,7 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
     candidate = np.empty(m_ws)
     delta = np.empty(m_ws)
     gdelta = np.empty(p)
+    signs = np.empty(m_ws, dtype=np.int64)
     lo = lower[ws]  # the bounds of the extrapolated coordinates
     hi = upper[ws]
     _resync(R, col_end, y, r, g, w, all_idx, sums)
@@ -243,6 +245,10 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
         target = _INNER_FRACTION * tol_abs
         done = 0
         gap = np.inf
+        tried = False
+        gap_window = 0.0  # the running gap at the end of the last window
+        for q in range(m_ws):
+            signs[q] = 2  # no window seen yet at this alpha
         while True:
             # Epochs until the running gap is below the target.
             filled = 1
@@ -274,6 +280,38 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
                 if filled == _ANDERSON_K + 1:
                     if anderson_candidate(history, lo, hi, _BOUND_SNAP, candidate):
                         _try_point(G, c, g, w, l1, l2, n, ws, candidate, delta, gdelta, sums)
+                    # A support (and signs) unchanged over a whole window, and
+                    # still no certificate: jump to its exact minimiser, when
+                    # the epochs still to come at the rate the gap fell over
+                    # the last window (K epochs of about m p flops each) would
+                    # cost more than the solve (about m^3 / 3 to build and
+                    # factor). One attempt per support.
+                    same = True
+                    for q in range(m_ws):
+                        now = 0 if w[ws[q]] == 0.0 else (1 if w[ws[q]] > 0.0 else -1)
+                        if now != signs[q]:
+                            same = False
+                        signs[q] = now
+                    if not same:
+                        tried = False
+                        gap_window = 0.0  # a new support: its rate is yet unknown
+                    elif not tried:
+                        gap_now = _running_gap(sums, g, w, l1, l2, lower, upper, all_idx, n,
+                                               0.0, unbounded)
+                        if gap_window > 0.0 and gap_now > target:
+                            m = support_size(w, ws)
+                            windows_left = np.inf  # no progress: CD has stalled
+                            if gap_now < gap_window:
+                                windows_left = np.log(target / gap_now) / np.log(
+                                    gap_now / gap_window
+                                )
+                            if windows_left * _ANDERSON_K * (m + 1) * p * 3.0 >= m * m * m:
+                                tried = True
+                                if support_newton_candidate(G, c, w, l1, l2, lower, upper, n,
+                                                            ws, candidate):
+                                    _try_point(G, c, g, w, l1, l2, n, ws, candidate, delta,
+                                               gdelta, sums)
+                        gap_window = gap_now
                     for q in range(m_ws):
                         history[0, q] = w[ws[q]]
                     filled = 1
