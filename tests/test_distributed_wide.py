@@ -64,9 +64,8 @@ def test_wide_estimator_equals_in_memory(low_cap, name, params, offset):
     # The certificate is the full problem's duality gap, within the tolerance.
     yc = y - (w @ y / w.sum() if params.get("fit_intercept", True) else 0.0)
     assert 0 <= model.dual_gap_ <= TOL * (w @ yc**2) / w.sum()
-    # More than the 4 passes of a screened start (moments, start, Gram,
-    # certificate): the screening at 0 left more than CAP columns, FISTA ran.
-    assert model.n_passes_ > 4
+    # Moments, the start's sums, then a Gram and a certificate per working-set round.
+    assert 4 <= model.n_passes_ <= 12
     prediction = model.predict(da.from_array(X, chunks=(150, X.shape[1])))
     close(prediction.compute(), memory.predict(X), scale=10.0)
 
@@ -97,6 +96,29 @@ def test_wide_path_equals_in_memory(low_cap):
     assert path.null_deviance == pytest.approx(memory.null_deviance, rel=1e-12)
     np.testing.assert_allclose(path.x_scale, memory.x_scale, rtol=1e-10)
     assert path.converged.all() and path.n_samples == X.shape[0]
+
+
+def test_fista_with_screening_then_the_survivors_gram(low_cap):
+    # The stage that runs when a working set outgrows the Gram: FISTA from 0
+    # until at most CAP columns survive (or its support settles), then the
+    # Gram of those columns, certified on all of them.
+    X, y, w = make_data(seed=6)
+    data = _data.row_data(*as_dask(X, y, w), wide=True)
+    wd = _wide.wide_data(data, fit_intercept=True, standardize=False)
+    model = sk.Lasso(alpha=0.3, tol=TOL)
+    pen = wd.scale_bounds(model._penalty(wd.weight).per_feature(X.shape[1]))
+    state = _wide.start_state(wd)
+    start_gap, _, t = _wide.duality_gap(wd, state.beta, state.sums, pen)
+    assert _wide.survivors(wd, state.sums, start_gap, t, pen).size > CAP
+    beta, cols, passes = _wide.fista(wd, state, wd.usable, pen, tol_abs=0.0, max_passes=500)
+    memory = model.fit(X, y, sample_weight=w)
+    assert passes > 3 and cols.size <= CAP
+    assert set(np.flatnonzero(memory.coef_)) <= set(cols)
+    state.beta = beta
+    result, _ = _wide._gram_rounds(wd, state, pen, None, cols, solver=model._make_solver(
+        pen, False), tol_abs=TOL * wd.yy)
+    close(result.beta / wd.x_scale, memory.coef_)
+    assert result.gap <= TOL * wd.yy
 
 
 def test_screening_is_safe_and_keeps_the_support():

@@ -61,6 +61,8 @@ PATIENCE = 3
 GAP_ROUNDING = 1e-13
 # Working-set rounds after FISTA: Gram of the candidates, certify, add violators.
 MAX_ROUNDS = 20
+# Columns of the first working set when the screening leaves too many.
+WORKING_SET = 64
 
 
 def gram_cap() -> int:
@@ -283,13 +285,20 @@ def fista(wd: WideData, state: State, alive: IndexArray, pen: PenaltyArrays, *,
 
 
 def working_set(sums: Sums, t: float, pen: PenaltyArrays, support: IndexArray,
-                kept: IndexArray) -> IndexArray:
-    """``support`` and as many survivors again (at most the cap) nearest to entering it."""
+                kept: IndexArray, size: int | None = None) -> IndexArray:
+    """``support`` and the survivors nearest to entering it: ``size`` columns in all.
+
+    By default as many survivors again as the support holds (at least 10),
+    within the cap.
+    """
     others = np.setdiff1d(kept, support)
     position = np.searchsorted(sums.idx, others)
     with np.errstate(divide="ignore", invalid="ignore"):
         score = np.abs(t * sums.corr[position]) / pen.l1[others]
-    extra = min(gram_cap() - support.size, max(support.size, 10), others.size)
+    if size is None:
+        size = support.size + max(support.size, 10)
+    extra = max(min(gram_cap(), size) - support.size, 0)
+    extra = min(extra, others.size)
     chosen = others[np.argsort(-score, kind="stable")[:extra]]
     return np.union1d(support, chosen).astype(np.int64)
 
@@ -338,15 +347,49 @@ def solve_alpha(
     wd: WideData, state: State, pen: PenaltyArrays, cache: GramCache | None, *,
     solver: Any, tol_abs: float, max_iter: int,
 ) -> tuple[AlphaResult, GramCache | None]:
-    """Screen from ``state``, FISTA if needed, solve on a Gram, certify; ``state`` moves."""
-    passes = 0
+    """Screen from ``state``, solve on a Gram (FISTA first if needed), certify; ``state`` moves.
+
+    When more columns survive the screening than a Gram holds, a working
+    set is tried first (the support and the survivors nearest to entering
+    it, grown by the columns that violate the optimality conditions, each
+    round verified by the certificate's pass: celer's and glmnet's strong
+    set idea); only if it outgrows the Gram does FISTA run, until its
+    screening (or its settled support) leaves few enough columns.
+    """
     gap, _, t = duality_gap(wd, state.beta, state.sums, pen)
-    cols = survivors(wd, state.sums, gap, t, pen)
+    alive = survivors(wd, state.sums, gap, t, pen)
+    options = {"solver": solver, "tol_abs": tol_abs}
+    if alive.size <= gram_cap():
+        result, cache = _gram_rounds(wd, state, pen, cache, alive, **options)
+        assert result is not None  # a safe set never needs more columns
+        return result, cache
+    support = np.flatnonzero(state.beta)
+    size = min(gram_cap(), max(2 * support.size, WORKING_SET))
+    guess = working_set(state.sums, t, pen, support, alive, size)
+    result, cache = _gram_rounds(wd, state, pen, cache, guess, **options)
+    if result is not None:
+        return result, cache
+    beta, cols, _ = fista(wd, state, alive, pen, tol_abs=tol_abs, max_passes=max_iter)
+    state.beta = beta
+    result, cache = _gram_rounds(wd, state, pen, cache, cols, **options)
+    if result is None:
+        raise ValueError(
+            f"the solution at this alpha has more nonzero coefficients than the {gram_cap()} "
+            "columns a local Gram holds: it is too dense for wide data. Use a larger alpha "
+            "(a shorter path: larger eps), or select features first."
+        )
+    return result, cache
+
+
+def _gram_rounds(
+    wd: WideData, state: State, pen: PenaltyArrays, cache: GramCache | None, cols: IndexArray,
+    *, solver: Any, tol_abs: float,
+) -> tuple[AlphaResult | None, GramCache | None]:
+    """Solve on the Gram of ``cols``, certify, add violators; None once they outgrow the cap."""
     beta = state.beta
-    if cols.size > gram_cap():
-        beta, cols, passes = fista(wd, state, cols, pen, tol_abs=tol_abs, max_passes=max_iter)
+    passes = 0
     if cols.size == 0:  # every column provably zero: no Gram to solve
-        return _certified(wd, state, pen, np.zeros(wd.n_features), tol_abs, 0, passes), cache
+        return _certified(wd, state, pen, np.zeros(wd.n_features), tol_abs, 0, 0), cache
     for _ in range(MAX_ROUNDS):
         if cache is None or not np.isin(cols, cache.cols).all():
             union = np.union1d(cols, [] if cache is None else cache.cols).astype(np.int64)
@@ -364,10 +407,12 @@ def solve_alpha(
         if result.gap <= tol_abs or missing.size == 0:
             return result, cache
         support = np.flatnonzero(beta)
-        room = max(gram_cap() - support.size, 1)
-        cols = np.union1d(np.union1d(support, missing[:room]),
-                          cache.cols if cache.cols.size + room <= gram_cap() else []).astype(
-            np.int64)
+        grow = missing[: max(support.size, WORKING_SET)]
+        if support.size + grow.size > gram_cap():
+            return None, cache
+        cols = np.union1d(support, grow).astype(np.int64)
+        if cols.size + cache.cols.size <= gram_cap():
+            cols = np.union1d(cols, cache.cols).astype(np.int64)
         passes = 0
     return result, cache
 
