@@ -1,9 +1,9 @@
-"""Lasso and Elastic-Net on wide Dask data: FISTA passes, gap-safe screening, a local Gram.
+"""Lasso and Elastic-Net on wide Dask data: screening, a working set or FISTA, a local Gram.
 
 Above ``MAX_GRAM_FEATURES`` columns the one-pass Gram of ``_stats`` would
 hold ``(p + 1)^2`` numbers per block. Here every pass over the blocks
 returns vectors of length p only (``_wide_stats``), and the solution is
-found in three stages:
+found in stages:
 
 1. **Screening.** At any point ``beta`` with its residual sums, the duality
    gap of the problem (the same primal and dual as ``_kernels/gap.py``, in
@@ -13,22 +13,29 @@ found in three stages:
    sqrt(2 gap)`` is below its L1 weight is zero at the optimum (Fercoq,
    Gramfort and Salmon's gap-safe rule; it holds for the elastic net too,
    whose ridge part only adds a finite conjugate) and is dropped.
-2. **FISTA** (Beck and Teboulle), while more than ``MAX_GRAM_FEATURES``
-   columns survive: each iteration is one pass that evaluates the
+2. **Gram of the survivors.** When at most ``MAX_GRAM_FEATURES`` survive,
+   one pass of centred statistics of those columns (``_stats``; QR when
+   they are collinear, ``_qr``) and the reduced problem is solved locally
+   by the compiled Gram kernels, exactly as a tall problem is; screening
+   is safe, so that is the full problem's solution.
+3. **A working set** when more survive: the support and the survivors
+   nearest to entering it, solved on their Gram; each round's certificate
+   pass finds the columns that violate the optimality conditions, which
+   join the set (the strong-set idea of glmnet and celer). On correlated
+   data it needs a handful of passes where a cold first-order method needs
+   hundreds (``benchmarks/dask/bench_wide.py``).
+4. **FISTA** (Beck and Teboulle) with the screening, only when the working
+   set outgrows the Gram: each iteration is one pass that evaluates the
    extrapolated point (its gradient, for the step) and the current iterate
    (its loss, for the backtracking test of the step size, and its gap, for
-   screening). The step size starts at ``1 / max_j ||a_j||^2`` and is
-   halved when the sufficient-decrease test fails; momentum restarts when
-   the objective rises (O'Donoghue and Candes).
-3. **Gram of the survivors.** One pass of centred statistics of the
-   surviving columns (``_stats``), and the reduced problem is solved
-   locally by the compiled Gram kernels, exactly as a tall problem is.
-   Screening is safe, so its solution is the full problem's; one last pass
-   computes the full problem's duality gap, the certificate reported.
+   the screening); momentum restarts when the objective rises (O'Donoghue
+   and Candes). It stops when at most ``MAX_GRAM_FEATURES`` columns
+   survive, or when its support has settled (then a working set again).
 
-Along a path the survivors' Gram is kept: an alpha whose survivors (screened
-from the previous alpha's solution, no pass needed) all lie in it is solved
-with no pass but the certificate's.
+Every solution is certified by one last pass: the full problem's duality
+gap, the certificate reported. Along a path the survivors' Gram is kept: an
+alpha whose survivors (screened from the previous alpha's solution, no pass
+needed) all lie in it is solved with no pass but the certificate's.
 """
 
 from __future__ import annotations
