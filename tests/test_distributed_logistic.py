@@ -293,7 +293,7 @@ def test_separable_classes_without_penalty_warn():
 def test_bad_labels():
     X, y, _ = make_data(n=300)
     Xd = dask_of(X, y)[0]
-    with pytest.raises(ValueError, match="two classes only.*not in its path or CV"):
+    with pytest.raises(ValueError, match=r"two classes only.*not in its path or CV"):
         sd.regularization_path(Xd, da.from_array(np.arange(300) % 3, chunks=100),
                                loss="logistic")
     with pytest.raises(ValueError, match="only one class"):
