@@ -188,11 +188,27 @@ def _lasso_problem(seed=4, n=300, p=20, rho=0.95):
     return Xc, yc, Xc.T @ Xc, Xc.T @ yc
 
 
+def _newton(G, c, w, l1, l2, lower=None, upper=None, n=1.0):
+    """support_newton_point at ``w`` as a kernel calls it (r = y - X w)."""
+    from shrinkage._kernels.support_newton import support_newton_point, support_positions
+
+    p = w.shape[0]
+    lower = np.full(p, -np.inf) if lower is None else lower
+    upper = np.full(p, np.inf) if upper is None else upper
+    ws = np.arange(p)
+    support = np.empty(p, dtype=np.int64)
+    m = support_positions(w, ws, support)
+    A = ws[support[:m]]
+    M = np.ascontiguousarray(G[np.ix_(A, A)])
+    corr = c - G @ w  # X'r
+    out = np.empty(p)
+    ok = support_newton_point(M, corr, w, l1, l2, lower, upper, float(n), ws, support, m, out)
+    return ok, out
+
+
 def test_support_newton_lands_on_the_minimiser_of_its_support():
     """Given the right support and signs, one solve gives the exact solution
     (the stationarity conditions on the support, checked directly)."""
-    from shrinkage._kernels.support_newton import support_newton_candidate
-
     Xc, _, G, c = _lasso_problem()
     n, p = Xc.shape
     support = np.array([0, 2, 3, 7, 11])
@@ -201,43 +217,34 @@ def test_support_newton_lands_on_the_minimiser_of_its_support():
     signs = np.sign(np.linalg.solve(G[A], c[support]))
     l1 = np.full(p, 1e-4 * np.max(np.abs(c)) / n)
     l2 = np.full(p, 0.01)
-    lower, upper = np.full(p, -np.inf), np.full(p, np.inf)
     w = np.zeros(p)
     w[support] = signs * np.random.default_rng(0).uniform(0.1, 1.0, support.size)
-    ws = np.arange(p)
-    out = np.empty(p)
-    assert support_newton_candidate(np.ascontiguousarray(G), c, w, l1, l2, lower, upper,
-                                    float(n), ws, out)
+    ok, out = _newton(G, c, w, l1, l2, n=n)
+    assert ok
     # Stationary on the support with the given signs, zero elsewhere.
     grad = -(c - G @ out) / n + l2 * out
     np.testing.assert_allclose(grad[support], -l1[support] * signs, atol=1e-10)
     assert np.array_equal(np.sign(out[support]), signs)
-    assert not out[np.setdiff1d(ws, support)].any()
+    assert not out[np.setdiff1d(np.arange(p), support)].any()
 
 
-def test_support_newton_refuses_a_wrong_sign_and_a_collinear_support():
-    from shrinkage._kernels.support_newton import support_newton_candidate
-
+def test_support_newton_refuses_a_wrong_sign_a_bound_and_a_collinear_support():
     Xc, yc, G, c = _lasso_problem(p=6, rho=0.0)
     n, p = Xc.shape
-    l1 = np.zeros(p)
-    l2 = np.zeros(p)
-    lower, upper = np.full(p, -np.inf), np.full(p, np.inf)
-    ws = np.arange(p)
+    zeros = np.zeros(p)
     exact = np.linalg.solve(G, c)  # no penalty: least squares
-    out = np.empty(p)
-    assert support_newton_candidate(np.ascontiguousarray(G), c, exact * 2, l1, l2, lower, upper,
-                                    float(n), ws, out)
+    ok, out = _newton(G, c, exact * 2, zeros, zeros, n=n)
+    assert ok
     np.testing.assert_allclose(out, exact, rtol=1e-10)
     flipped = exact.copy()
     flipped[0] *= -1  # the minimiser keeps its own sign: refused
-    assert not support_newton_candidate(np.ascontiguousarray(G), c, flipped, l1, l2, lower,
-                                        upper, float(n), ws, out)
+    assert not _newton(G, c, flipped, zeros, zeros, n=n)[0]
+    upper = np.full(p, np.inf)
+    upper[np.argmax(exact)] = 0.5 * exact.max()  # the minimiser is out of bounds
+    assert not _newton(G, c, exact * 0.1, zeros, zeros, upper=upper, n=n)[0]
     Xd = np.column_stack([Xc[:, 0], Xc[:, 0]])  # a duplicated column: singular
-    assert not support_newton_candidate(np.ascontiguousarray(Xd.T @ Xd), Xd.T @ yc,
-                                        np.array([1.0, 1.0]), np.zeros(2), np.zeros(2),
-                                        np.full(2, -np.inf), np.full(2, np.inf), float(n),
-                                        np.arange(2), np.empty(2))
+    assert not _newton(Xd.T @ Xd, Xd.T @ yc, np.array([1.0, 1.0]), np.zeros(2), np.zeros(2),
+                       n=n)[0]
 
 
 def test_correlated_tall_paths_are_certified_to_a_tight_tolerance():

@@ -89,3 +89,22 @@ def subtract_columns_rows(X, idx, delta, r, col_end):
             end = col_end[j] if bounded else n
             for i in range(end):
                 r[i] -= d * X[i, j]
+
+
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
+def column_gram_rows(X, idx, out, col_end):
+    """``out[a, b] = x_{idx[a]}' x_{idx[b]}`` (rows ``< col_end[j]``; empty: all)."""
+    n = X.shape[0]
+    bounded = col_end.shape[0] > 0
+    m = idx.shape[0]
+    for a in range(m):
+        ja = idx[a]
+        end_a = col_end[ja] if bounded else n
+        for b in range(a, m):
+            jb = idx[b]
+            end = min(end_a, col_end[jb]) if bounded else n
+            acc = 0.0
+            for i in range(end):
+                acc += X[i, ja] * X[i, jb]
+            out[a, b] = acc
+            out[b, a] = acc

@@ -125,3 +125,32 @@ def centred_sq_sums_sparse(data, indices, indptr, means, v, out):
         else:
             missing = max(vv - stored_v2, 0.0)
         out[j] = stored + m * m * missing
+
+
+@njit(cache=True, nogil=True, fastmath=_REASSOC)
+def column_gram_sparse(data, indices, indptr, means, v, av, idx, out, scratch):
+    """``out[a, b] = c_ja' c_jb`` for the centred columns ``c_j = a_j - m_j v``.
+
+    ``a_j' a_k`` by scattering column ``a`` into ``scratch`` (length n, left
+    zeroed), then ``c_j' c_k = a_j' a_k - m_k a_j'v - m_j a_k'v + m_j m_k v'v``.
+    For a Newton candidate that is checked on the objective before it is
+    kept, so the cancellation of large means costs at most a rejected step.
+    """
+    vv = 0.0
+    for i in range(v.shape[0]):
+        vv += v[i] * v[i]
+    m = idx.shape[0]
+    for a in range(m):
+        ja = idx[a]
+        for p in range(indptr[ja], indptr[ja + 1]):
+            scratch[indices[p]] = data[p]
+        for b in range(a, m):
+            jb = idx[b]
+            acc = 0.0
+            for p in range(indptr[jb], indptr[jb + 1]):
+                acc += data[p] * scratch[indices[p]]
+            acc += -means[jb] * av[ja] - means[ja] * av[jb] + means[ja] * means[jb] * vv
+            out[a, b] = acc
+            out[b, a] = acc
+        for p in range(indptr[ja], indptr[ja + 1]):
+            scratch[indices[p]] = 0.0

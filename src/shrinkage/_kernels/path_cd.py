@@ -34,7 +34,8 @@ from numba import njit
 from .anderson import anderson_candidate
 from .gap import duality_gap, primal_value
 from .kkt import KKT_SLACK, add_violators, pull
-from .storage import correlations, epochs, subtract_columns
+from .storage import column_gram, correlations, epochs, mean_column_length, subtract_columns
+from .support_newton import newton_pays, support_newton_point, support_positions
 
 _ANDERSON_K = 10  # iterates per extrapolation window (as solvers/cd.py)
 _BOUND_SNAP = 1e-12
@@ -45,7 +46,7 @@ _MIN_GROWTH = 10  # violators added at least, when there are that many
 
 @njit(cache=True, nogil=True)
 def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
-                       epochs_left, work, history, active):
+                       epochs_left, work, history, active, signs, support, col_len):
     """Coordinate descent on ``ws`` until its gap is at most ``target``.
 
     Returns the number of epochs run. As glmnet does, most
@@ -55,8 +56,12 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
     and the gap is only taken after a full sweep. Every ``_ANDERSON_K``
     epochs the iterates are extrapolated and the point kept when it lowers
     the objective, which cuts the epochs on correlated designs several fold.
-    ``work`` (5 x p), ``history`` (K + 1 x p) and ``active`` (p) are scratch
-    space: nothing is allocated per alpha but the trial residual.
+    When the support and signs stay the same between two gaps and the rate
+    of the gap says the epochs still to come cost more, the support's exact
+    minimiser is tried (``support_newton.py``). ``work`` (5 x p), ``history``
+    (K + 1 x p), ``active``, ``signs`` and ``support`` (p) are scratch space:
+    nothing is allocated per alpha but the trial residual (and a Newton
+    step's system). ``col_len`` is the entries an epoch reads per column.
     """
     m = ws.shape[0]
     if m == 0:
@@ -70,6 +75,10 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
     done = 0
     since_check = 0
     n_active = 0
+    gap_prev = 0.0  # the restricted gap at the last check, 0 for a new support
+    tried = False
+    for k in range(m):
+        signs[k] = 2
     while done < epochs_left:
         full = done == 0 or since_check + 1 >= _CHECK_EVERY or filled == _ANDERSON_K
         if full or n_active == 0:
@@ -103,7 +112,43 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
             gap = duality_gap(y, r, r, corr, w, l1, l2, lower, upper, ws, n, 0.0)[0]
             if gap <= target:
                 break
+            if _support_changed(w, ws, signs):
+                tried = False
+                gap_prev = 0.0
+            elif not tried and gap_prev > 0.0:
+                m_support = support_positions(w, ws, support)
+                windows_left = np.inf  # no progress: coordinate descent has stalled
+                if gap < gap_prev:
+                    windows_left = np.log(target / gap) / np.log(gap / gap_prev)
+                if newton_pays(windows_left, _CHECK_EVERY, n_active, col_len, m_support):
+                    tried = True
+                    idx = ws[support[:m_support]]
+                    M = np.empty((m_support, m_support))
+                    column_gram(Xs, idx, M, np.zeros(r.shape[0]))
+                    if support_newton_point(M, corr, w, l1, l2, lower, upper, n, ws, support,
+                                            m_support, candidate):
+                        _try_point(Xs, r, w, l1, l2, n, ws, candidate, delta)
+                        # Sweep the point before its gap (see the extrapolation),
+                        # and extrapolate only from iterates after the jump.
+                        since_check = _CHECK_EVERY - 1
+                        for k in range(m):
+                            history[0, k] = w[ws[k]]
+                        filled = 1
+            gap_prev = gap
     return done
+
+
+@njit(cache=True, nogil=True)
+def _support_changed(w, ws, signs):
+    """Whether the signs of ``w[ws]`` differ from ``signs`` (then updated)."""
+    changed = False
+    for k in range(ws.shape[0]):
+        wk = w[ws[k]]
+        now = 0 if wk == 0.0 else (1 if wk > 0.0 else -1)
+        if now != signs[k]:
+            changed = True
+            signs[k] = now
+    return changed
 
 
 @njit(cache=True, nogil=True)
@@ -156,6 +201,9 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
     work = np.empty((5, p))
     history = np.empty((_ANDERSON_K + 1, p))
     active = np.empty(p, dtype=np.int64)
+    signs = np.empty(p, dtype=np.int64)
+    support = np.empty(p, dtype=np.int64)
+    col_len = mean_column_length(Xs)
     l1 = np.empty(p)
     l2 = np.empty(p)
     in_ws = np.zeros(p, dtype=np.bool_)
@@ -183,7 +231,7 @@ def enet_path(Xs, y, alphas, l1u, l2u, lower, upper, norms2, n, tol_abs, max_epo
         while True:
             ran = _solve_working_set(
                 Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
-                max_epochs - done, work, history, active,
+                max_epochs - done, work, history, active, signs, support, col_len,
             )
             done += ran
             correlations(Xs, r, all_idx, corr)

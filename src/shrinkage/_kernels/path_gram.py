@@ -29,7 +29,7 @@ from numba import njit
 from .anderson import anderson_candidate
 from .gap import conjugate_sum, dual_scale
 from .kkt import KKT_SLACK
-from .support_newton import support_newton_candidate, support_size
+from .support_newton import newton_pays, support_newton_point, support_positions
 
 _ANDERSON_K = 5
 _BOUND_SNAP = 1e-12
@@ -232,6 +232,8 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
     delta = np.empty(m_ws)
     gdelta = np.empty(p)
     signs = np.empty(m_ws, dtype=np.int64)
+    support = np.empty(m_ws, dtype=np.int64)
+    corr_ws = np.empty(m_ws)
     lo = lower[ws]  # the bounds of the extrapolated coordinates
     hi = upper[ws]
     _resync(R, col_end, y, r, g, w, all_idx, sums)
@@ -299,16 +301,23 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
                         gap_now = _running_gap(sums, g, w, l1, l2, lower, upper, all_idx, n,
                                                0.0, unbounded)
                         if gap_window > 0.0 and gap_now > target:
-                            m = support_size(w, ws)
+                            m = support_positions(w, ws, support)
                             windows_left = np.inf  # no progress: CD has stalled
                             if gap_now < gap_window:
                                 windows_left = np.log(target / gap_now) / np.log(
                                     gap_now / gap_window
                                 )
-                            if windows_left * _ANDERSON_K * (m + 1) * p * 3.0 >= m * m * m:
+                            # An update reads a row of G (p); nothing else.
+                            if newton_pays(windows_left, _ANDERSON_K, m, 0.5 * p, m):
                                 tried = True
-                                if support_newton_candidate(G, c, w, l1, l2, lower, upper, n,
-                                                            ws, candidate):
+                                M = np.empty((m, m))
+                                for a in range(m):
+                                    for b in range(m):
+                                        M[a, b] = G[ws[support[a]], ws[support[b]]]
+                                for q in range(m_ws):
+                                    corr_ws[q] = g[ws[q]]
+                                if support_newton_point(M, corr_ws, w, l1, l2, lower, upper,
+                                                        n, ws, support, m, candidate):
                                     _try_point(G, c, g, w, l1, l2, n, ws, candidate, delta,
                                                gdelta, sums)
                         gap_window = gap_now

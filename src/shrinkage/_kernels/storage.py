@@ -16,8 +16,18 @@ The logistic path (``path_logistic.py``) adds the weighted operations of
 from numba import types
 from numba.extending import overload
 
-from .cd_dense import cd_epochs_dense, correlations_rows, subtract_columns_rows
-from .cd_sparse import cd_epochs_sparse, correlations_sparse, subtract_columns_sparse
+from .cd_dense import (
+    cd_epochs_dense,
+    column_gram_rows,
+    correlations_rows,
+    subtract_columns_rows,
+)
+from .cd_sparse import (
+    cd_epochs_sparse,
+    column_gram_sparse,
+    correlations_sparse,
+    subtract_columns_sparse,
+)
 from .cd_weighted import (
     weighted_sq_norms_dense,
     weighted_sq_norms_sparse,
@@ -40,6 +50,16 @@ def correlations(Xs, v, idx, out):
 
 def subtract_columns(Xs, idx, delta, r):
     """``r -= X[:, idx] @ delta`` (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def column_gram(Xs, idx, out, scratch):
+    """``out[a, b] = x_{idx[a]}' x_{idx[b]}``; ``scratch`` is n zeros (compiled only)."""
+    raise NotImplementedError("only callable from compiled code")
+
+
+def mean_column_length(Xs):
+    """Entries an epoch reads per column on average (compiled only)."""
     raise NotImplementedError("only callable from compiled code")
 
 
@@ -135,5 +155,35 @@ def _weighted_sq_norms(Xs, h, idx, out):
     if _kind(Xs) == _SPARSE:
         def sparse(Xs, h, idx, out):
             weighted_sq_norms_sparse(Xs[0], Xs[1], Xs[2], h, idx, out)
+        return sparse
+    return None
+
+
+@overload(column_gram)
+def _column_gram(Xs, idx, out, scratch):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs, idx, out, scratch):
+            column_gram_rows(Xs[0], idx, out, Xs[1])
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs, idx, out, scratch):
+            column_gram_sparse(Xs[0], Xs[1], Xs[2], Xs[3], Xs[4], Xs[5], idx, out, scratch)
+        return sparse
+    return None
+
+
+@overload(mean_column_length)
+def _mean_column_length(Xs):
+    if _kind(Xs) == _DENSE:
+        def dense(Xs):
+            ends = Xs[1]
+            if ends.shape[0] == 0:
+                return float(Xs[0].shape[0])
+            return float(ends.sum()) / max(ends.shape[0], 1)
+        return dense
+    if _kind(Xs) == _SPARSE:
+        def sparse(Xs):
+            indptr = Xs[2]
+            return float(indptr[-1]) / max(indptr.shape[0] - 1, 1) + 1.0
         return sparse
     return None

@@ -9,7 +9,9 @@ hundreds of epochs (each direction of the correlated block is corrected a
 little per sweep); one Cholesky solve of ``|A|^3 / 6`` flops lands on it.
 The point is a candidate only: it is kept when its signs and bounds agree
 and it lowers the objective, and a full sweep then checks that the zeros
-are still optimal.
+are still optimal. Both compiled squared-loss paths use it: ``path_gram.py``
+reads ``X_A'X_A`` off its Gram matrix, ``path_cd.py`` computes it from the
+columns (``storage.column_gram``).
 """
 
 import numpy as np
@@ -54,54 +56,64 @@ def _cholesky_solve(M, b):
     return True
 
 
-@njit(cache=True, nogil=True, fastmath=_REASSOC)
-def support_size(w, ws):
-    """How many of ``w[ws]`` are nonzero."""
+@njit(cache=True, nogil=True)
+def support_positions(w, ws, out):
+    """Write the positions ``q`` with ``w[ws[q]] != 0`` into ``out``; return how many."""
     m = 0
     for q in range(ws.shape[0]):
         if w[ws[q]] != 0.0:
+            out[m] = q
             m += 1
     return m
 
 
 @njit(cache=True, nogil=True, fastmath=_REASSOC)
-def support_newton_candidate(G, c, w, l1, l2, lower, upper, n, ws, out):
+def support_newton_point(M, corr, w, l1, l2, lower, upper, n, ws, support, m, out):
     """Write into ``out`` (over ``ws``) the minimiser on ``w``'s support and signs.
 
-    Returns False, leaving ``out`` unspecified, when there is no support,
-    the system is singular, or the minimiser leaves the sign pattern or a
-    bound (then it is not the minimiser of the actual problem, and coordinate
-    descent carries on).
+    ``support[:m]`` are the positions in ``ws`` of the nonzero coefficients
+    (:func:`support_positions`), ``M`` their ``X_A'X_A`` (overwritten) and
+    ``corr[q] = x_{ws[q]}' r`` at the current residual. The step solves
+    ``(X_A'X_A + n diag(l2_A)) d = X_A'r - n (l1_A s + l2_A w_A)``, the
+    gradient form (no ``X'y`` needed). Returns False, leaving ``out``
+    unspecified, when there is no support, the system is singular, or the
+    minimiser leaves the sign pattern or a bound (then it is not the
+    minimiser of the actual problem, and coordinate descent carries on).
     """
-    m_ws = ws.shape[0]
-    support = np.empty(m_ws, dtype=np.int64)  # positions in ws
-    m = 0
-    for q in range(m_ws):
-        if w[ws[q]] != 0.0:
-            support[m] = q
-            m += 1
     if m == 0:
         return False
-    M = np.empty((m, m))
     b = np.empty(m)
     for a in range(m):
-        ja = ws[support[a]]
-        sign = 1.0 if w[ja] > 0.0 else -1.0
-        b[a] = c[ja] - n * l1[ja] * sign
-        for k in range(m):
-            M[a, k] = G[ja, ws[support[k]]]
-        M[a, a] += n * l2[ja]
+        q = support[a]
+        j = ws[q]
+        sign = 1.0 if w[j] > 0.0 else -1.0
+        b[a] = corr[q] - n * (l1[j] * sign + l2[j] * w[j])
+        M[a, a] += n * l2[j]
     if not _cholesky_solve(M, b):
         return False
-    for q in range(m_ws):
+    for q in range(ws.shape[0]):
         out[q] = w[ws[q]]
     for a in range(m):
         q = support[a]
         j = ws[q]
-        value = b[a]
+        value = w[j] + b[a]
         if (value > 0.0) != (w[j] > 0.0) or value == 0.0:
             return False
         if value < lower[j] or value > upper[j]:
             return False
         out[q] = value
     return True
+
+
+@njit(cache=True, nogil=True)
+def newton_pays(windows_left, window, n_active, col_len, m):
+    """Whether the epochs still to come cost more than the support's solve.
+
+    ``windows_left`` windows of ``window`` epochs over about ``n_active + 1``
+    columns of ``col_len`` entries each (a product and an update), against
+    building ``X_A'X_A`` (``m^2 col_len / 2``) and factoring it (``m^3 / 6``),
+    with a factor 2 for the solve's scalar loops.
+    """
+    epochs = windows_left * window * (n_active + 1) * 2.0 * col_len
+    solve = 2.0 * (0.5 * m * m * col_len + m * m * m / 6.0)
+    return epochs >= solve
