@@ -7,12 +7,11 @@ checked against the optimum itself to 1e-8: its proximal-gradient residual
 (zero exactly at the minimiser) is below 1e-12, and where scikit-learn solves
 the same problem (L2 or no penalty) it equals its Newton solution to 1e-8.
 
-The in-memory solver stops at its gap floor (``64 eps (1 + max|eta|)``,
-gaps of 7e-15 .. 1.3e-14 here), which leaves its coefficients up to 1.3e-7
-from the optimum: where that happens the 1e-8 comparison with it is a strict
-xfail until it takes the same polishing step (requested of the performance
-code, which owns ``_kernels/path_logistic.py``); everywhere else Dask and in-memory
-agree to 1e-8, and the distributed objective is never worse (to 1e-14).
+The in-memory solver takes the same last step when ``tol`` is below its gap
+floor (``64 eps (1 + max|eta|)``, gaps of 7e-15 .. 1.3e-14 here; without it
+its coefficients stopped up to 1.3e-7 from the optimum), so Dask and
+in-memory agree to 1e-8 everywhere, and the distributed objective is never
+worse (to 1e-14).
 """
 
 from __future__ import annotations
@@ -33,11 +32,6 @@ from shrinkage import distributed as sd
 
 RTOL = 1e-8
 TOL = 1e-15
-# The in-memory solve stops at its gap floor, up to 1.3e-7 from the optimum (see above).
-STOPS_AT_FLOOR = pytest.mark.xfail(
-    strict=True, reason="the in-memory logistic solve stops at its gap floor, ~1e-7 from the "
-    "optimum; waits for a Newton polish step there (_kernels/path_logistic.py, prox_newton.py)",
-)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -119,11 +113,11 @@ def assert_optimal(model, memory, X, y, w, params):
 
 PARAMS = [
     {"alpha": 0.01, "l1_ratio": 1.0},
-    pytest.param({"alpha": 0.02, "l1_ratio": 0.5, "standardize": True}, marks=STOPS_AT_FLOOR),
+    {"alpha": 0.02, "l1_ratio": 0.5, "standardize": True},
     {"alpha": 0.005, "l1_ratio": 1.0, "penalty_factor": [0, 1, 1, 1, 1, 1], "positive": True},
-    pytest.param({"alpha": 0.01, "fit_intercept": False}, marks=STOPS_AT_FLOOR),
+    {"alpha": 0.01, "fit_intercept": False},
     {"alpha": 0.0},
-    pytest.param({"alpha": 0.01, "class_weight": "balanced"}, marks=STOPS_AT_FLOOR),
+    {"alpha": 0.01, "class_weight": "balanced"},
 ]
 
 
@@ -237,7 +231,6 @@ def test_logistic_path_equals_in_memory():
     assert path.converged.all()
 
 
-@STOPS_AT_FLOOR
 def test_logistic_path_coefficients_equal_in_memory_to_1e8():
     memory, path = path_fits()
     close(path.coefs, memory.coefs)

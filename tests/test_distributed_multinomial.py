@@ -6,8 +6,8 @@ to 0), solved by proximal Newton with the whole Hessian from one pass per
 step. Checked as the binary models are (``test_distributed_logistic``): at
 the optimum to rounding (proximal-gradient residual below 1e-11), equal to
 scikit-learn's Newton solution where it solves the same problem (L2), and to
-the in-memory estimator to 1e-8 except where the latter stops at its gap
-floor (a strict xfail until its solver takes a last Newton step).
+the in-memory estimator to 1e-8 (which takes one last Newton step too when
+``tol`` is below its gap floor).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from sklearn.linear_model import LogisticRegression as SklearnLogistic
 import shrinkage as sk
 from shrinkage import distributed as sd
 from test_distributed_logistic import (
-    STOPS_AT_FLOOR,
     client,  # noqa: F401 (the module's LocalCluster)
     fit_both,
     marked_indices,
@@ -80,10 +79,9 @@ def residual(X, y, s, coef, intercept, params):
 PARAMS = [
     {"alpha": 0.01, "l1_ratio": 1.0},
     {"alpha": 0.02, "l1_ratio": 0.5, "standardize": True},
-    pytest.param({"alpha": 0.01}, marks=STOPS_AT_FLOOR),
+    {"alpha": 0.01},
     {"alpha": 0.005, "l1_ratio": 1.0, "fit_intercept": False},
-    pytest.param({"alpha": 0.01, "l1_ratio": 0.7, "class_weight": "balanced"},
-                 marks=STOPS_AT_FLOOR),
+    {"alpha": 0.01, "l1_ratio": 0.7, "class_weight": "balanced"},
 ]
 
 

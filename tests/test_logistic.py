@@ -616,3 +616,28 @@ def test_grouped_sparse_weights_are_frequencies():
     assert abs(objective(weighted) - objective(repeated)) <= (
         weighted.dual_gap_ + repeated.dual_gap_ + 1e-15
     )
+
+
+@pytest.mark.parametrize("multiclass", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_a_tolerance_below_the_gap_floor_gets_the_optimum_to_rounding(multiclass, fit_intercept):
+    """tol=1e-15 asks for more than the gap can resolve (64 eps (1 + max|eta|)):
+    the certificate passes ~1e-7 from the optimum, and one more Newton step
+    lands at rounding. Checked on L2, where scikit-learn's Newton solvers
+    reach the optimum too (their gradient norm at tol 1e-14)."""
+    rng = np.random.default_rng(5)
+    n = 1500
+    X = rng.standard_normal((n, 6)) * [1.0, 2.0, 0.5, 1.0, 3.0, 1.0] + 0.3
+    scores = X @ rng.standard_normal((6, 3 if multiclass else 1))
+    if multiclass:
+        y = np.argmax(scores + rng.gumbel(size=scores.shape), axis=1)
+    else:
+        y = (scores[:, 0] + rng.logistic(size=n) > 0).astype(int)
+    alpha = 0.01
+    ours = LogisticRegression(alpha=alpha, l1_ratio=0.0, tol=1e-15, max_iter=100,
+                              fit_intercept=fit_intercept).fit(X, y)
+    ref = SkLogisticRegression(C=1.0 / (alpha * n), l1_ratio=0.0, tol=1e-14, max_iter=1000,
+                               solver="newton-cg" if multiclass else "newton-cholesky",
+                               fit_intercept=fit_intercept).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_ - ref.coef_.mean(axis=0) * multiclass,
+                               rtol=1e-8, atol=1e-10)

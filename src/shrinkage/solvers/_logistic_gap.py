@@ -59,6 +59,20 @@ def gap_tolerance(tol: float, null_loss: float, eta: Vector | None = None) -> fl
     return max(float(tol) * null_loss, GAP_FLOOR * scale)
 
 
+def below_floor_polish(
+    gap: float, tol_abs: float, asked: float, polished: bool, n_iter: int, max_iter: int
+) -> bool:
+    """Whether a certified Newton solve should take one more step.
+
+    When the tolerance asked for (``asked = tol * null loss``) is below the
+    floor the gap can resolve, the certificate passes about
+    ``sqrt(gap / curvature)`` from the optimum; one more Newton step (once,
+    within ``max_iter``) lands at rounding, as Newton converges
+    quadratically. ``path_logistic.py`` does the same in compiled code.
+    """
+    return gap <= tol_abs and asked < tol_abs and not polished and n_iter < max_iter
+
+
 def null_loss(shares: Vector, fit_intercept: bool) -> float:
     """Loss of the best constant model: the entropy of the class shares.
 

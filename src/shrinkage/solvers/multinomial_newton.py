@@ -33,8 +33,10 @@ from .._kernels.cd_multinomial import (
     multinomial_epochs_dense,
     multinomial_epochs_sparse,
 )
+from .._kernels.path_logistic import POLISH_FRACTION
 from ..penalties import PenaltyArrays
 from ._logistic_gap import (
+    below_floor_polish,
     gap_tolerance,
     multinomial_gap,
     multinomial_loss,
@@ -105,13 +107,16 @@ def class_curvatures(data: Any, P: Vector, omega: Vector, ws: NDArray[np.int64])
 
 def newton_direction(
     data: Any, W: Vector, P: Vector, G: Vector, omega: Vector, pen: PenaltyArrays,
-    ws: NDArray[np.int64], fit_intercept: bool,
+    ws: NDArray[np.int64], fit_intercept: bool, relative: float | None = None,
 ) -> tuple[Vector, Vector, Vector, int]:
     """Minimise the quadratic model on ``ws``; returns ``(W_model, db, D, epochs)``.
 
     ``G`` is the loss's gradient in ``eta`` (``omega (P - Y)``); ``D`` the
-    displacement of ``eta`` the model's solution implies.
+    displacement of ``eta`` the model's solution implies. The epochs stop
+    when one adds less than ``relative`` (default ``_INNER_RELATIVE``) of
+    what the model has gained.
     """
+    relative = _INNER_RELATIVE if relative is None else relative
     curv = class_curvatures(data, P, omega, ws)
     W_model = np.array(W, dtype=np.float64, order="C")
     U = np.array(G, dtype=np.float64, order="C")
@@ -141,7 +146,7 @@ def newton_direction(
         # too. (Not "below the tolerance": the objective is second order in
         # the coefficients' error, the gap first order, so a model gain far
         # below tol can still be what the certificate needs.)
-        if decrease <= _INNER_RELATIVE * total:
+        if decrease <= relative * total:
             break
     return W_model, b_delta, D, used
 
@@ -295,12 +300,15 @@ def solve_multinomial_newton(
     eta = np.empty(0)
     epochs = 0
     n_iter = 0
+    polished = False
     while True:
         W = recentre_rows(W, pen)
         W, b, eta = _polish(data, eta, W, b, pen, fit_intercept, grad_hess, loss, K)
         gap, primal, corr = multinomial_gap(data, Y, labels, omega, eta, W, pen, data.max_norm)
         tol_abs = gap_tolerance(tol, null_loss, eta)
-        if gap <= tol_abs or n_iter >= max_iter:
+        if below_floor_polish(gap, tol_abs, tol * null_loss, polished, n_iter, max_iter):
+            polished = True
+        elif gap <= tol_abs or n_iter >= max_iter:
             break
         n_iter += 1
         P = multinomial_probabilities(eta)
@@ -309,7 +317,8 @@ def solve_multinomial_newton(
         ws = working_set(np.abs(W).max(axis=1), np.abs(corr).max(axis=1), pen,
                          data.col_norms, use_working_set)
         W_model, b_delta, D, used = newton_direction(
-            data, W, P, G, omega, pen, ws, fit_intercept
+            data, W, P, G, omega, pen, ws, fit_intercept,
+            relative=_INNER_RELATIVE * POLISH_FRACTION if polished else None,
         )
         epochs += used
         W, b, eta, _ = line_search(W, b, eta, W_model, b_delta, D, G, pen_value, loss)

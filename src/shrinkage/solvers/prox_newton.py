@@ -41,9 +41,11 @@ from scipy.special import expit
 
 from .._kernels.anderson import anderson_candidate
 from .._kernels.gap import duality_gap
+from .._kernels.path_logistic import POLISH_FRACTION
 from ..penalties import PenaltyArrays
 from ._logistic_data import StoredX, normalised_weights, working_set
 from ._logistic_gap import (
+    below_floor_polish,
     binary_gap,
     binary_loss,
     gap_tolerance,
@@ -161,11 +163,15 @@ class ProxNewton:
 
         epochs = 0
         n_iter = 0
+        polished = False
         while True:
             w, b, eta = _polish(data, eta, w, b, pen, fit_intercept, grad_hess, loss, 1)
             gap, primal, corr = binary_gap(data, y, omega, eta, w, pen, data.max_norm)
             tol_abs = gap_tolerance(self.tol, null_loss, eta)
-            if gap <= tol_abs or n_iter >= self.max_iter:
+            if below_floor_polish(gap, tol_abs, self.tol * null_loss, polished, n_iter,
+                                  self.max_iter):
+                polished = True
+            elif gap <= tol_abs or n_iter >= self.max_iter:
                 break
             n_iter += 1
             prob = expit(eta)
@@ -174,7 +180,8 @@ class ProxNewton:
             r = (y01 - prob) / curv
             ws = working_set(w, corr, pen, data.col_norms, self.working_set)
             w, b, eta, used = _newton_step(
-                data, w, b, eta, h, r, pen, ws, fit_intercept, gap, loss,
+                data, w, b, eta, h, r, pen, ws, fit_intercept,
+                gap * POLISH_FRACTION if polished else gap, loss,
                 -omega * (y01 - prob), anderson=True,
             )
             epochs += used
