@@ -184,3 +184,22 @@ def test_float32_data_run_compiled_and_match_float64(sparse):
     # rounding of the centred float32 copy.
     np.testing.assert_allclose(p32.coefs, p64.coefs, atol=1e-4)
     np.testing.assert_array_equal(p32.df, p64.df)
+
+
+def test_an_alpha_the_kernel_cannot_certify_is_solved_again_from_its_point():
+    """A hypothesis case: weighted, positive and nearly separable, where the
+    kernel's intercept stayed 1e-7 from optimal (gap 8x the tolerance) for 200
+    Newton steps at the last alpha; the Python solver, started there, certifies
+    it, and every alpha of the path is certified by the independent gap."""
+    n, p, seed = 34, 17, 1571
+    X, y = _data(n, p, seed)
+    sw = np.random.default_rng(seed).uniform(0.2, 3.0, n)
+    problem, unit, base, grid, at_top = _setup(X, y, options={"positive": True},
+                                               sample_weight=sw)
+    solutions, _ = compiled_logistic_path(problem, unit, grid, at_top, base, tol=1e-8,
+                                          max_iter=200)
+    for alpha, solution in zip(grid, solutions, strict=True):
+        assert solution.converged
+        gap, primal = _independent_gap(problem, unit, alpha, solution)
+        assert gap <= solution.tol + 1e-12 * (1 + abs(primal))
+        assert np.all(solution.coef >= 0)
