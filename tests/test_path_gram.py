@@ -256,3 +256,17 @@ def test_correlated_tall_paths_are_certified_to_a_tight_tolerance():
                                           fraction=1e-4)
     assert fitted.converged.all()
     _check_certified(centred, {"l1_ratio": 0.9}, alphas, fitted, tol)
+
+
+def test_the_newton_cost_rule_is_bounded_by_the_budget_and_the_support_size():
+    """A stalled descent (no rate: infinitely many windows) spends at most its
+    epoch budget, so a large support is not factored for a few epochs' worth;
+    and no support above MAX_SUPPORT is ever factored."""
+    from shrinkage._kernels.support_newton import MAX_SUPPORT, newton_pays
+
+    m = 1000
+    assert newton_pays(np.inf, 5, m, 100.0, m, 100_000)
+    assert not newton_pays(np.inf, 5, m, 100.0, m, 10)  # ten epochs are cheaper
+    assert not newton_pays(np.inf, 5, MAX_SUPPORT + 1, 100.0, MAX_SUPPORT + 1, 10**12)
+    assert newton_pays(50.0, 5, 10, 100.0, 10, 100_000)  # a slow rate and a small support
+    assert not newton_pays(0.5, 5, 200, 10.0, 200, 100_000)  # nearly there: not worth it

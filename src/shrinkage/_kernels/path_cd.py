@@ -120,7 +120,8 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
                 windows_left = np.inf  # no progress: coordinate descent has stalled
                 if gap < gap_prev:
                     windows_left = np.log(target / gap) / np.log(gap / gap_prev)
-                if newton_pays(windows_left, _CHECK_EVERY, n_active, col_len, m_support):
+                if newton_pays(windows_left, _CHECK_EVERY, n_active, col_len, m_support,
+                               epochs_left - done):
                     tried = True
                     idx = ws[support[:m_support]]
                     M = np.empty((m_support, m_support))

@@ -308,7 +308,8 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
                                     gap_now / gap_window
                                 )
                             # An update reads a row of G (p); nothing else.
-                            if newton_pays(windows_left, _ANDERSON_K, m, 0.5 * p, m):
+                            if newton_pays(windows_left, _ANDERSON_K, m, 0.5 * p, m,
+                                           max_epochs - done):
                                 tried = True
                                 M = np.empty((m, m))
                                 for a in range(m):

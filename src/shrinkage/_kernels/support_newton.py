@@ -105,15 +105,22 @@ def support_newton_point(M, corr, w, l1, l2, lower, upper, n, ws, support, m, ou
     return True
 
 
+MAX_SUPPORT = 2048  # a larger support's m x m system (32 MB and m^3 / 3 flops) is not tried
+
+
 @njit(cache=True, nogil=True)
-def newton_pays(windows_left, window, n_active, col_len, m):
+def newton_pays(windows_left, window, n_active, col_len, m, epochs_left):
     """Whether the epochs still to come cost more than the support's solve.
 
-    ``windows_left`` windows of ``window`` epochs over about ``n_active + 1``
-    columns of ``col_len`` entries each (a product and an update), against
-    building ``X_A'X_A`` (``m^2 col_len / 2``) and factoring it (``m^3 / 6``),
-    with a factor 2 for the solve's scalar loops.
+    ``windows_left`` windows of ``window`` epochs (at most the ``epochs_left``
+    of the budget: a stalled descent, whose rate says never, spends no more
+    than that) over about ``n_active + 1`` columns of ``col_len`` entries
+    each (a product and an update), against building ``X_A'X_A``
+    (``m^2 col_len / 2``) and factoring it (``m^3 / 6``), with a factor 2 for
+    the solve's scalar loops. Never for a support above ``MAX_SUPPORT``.
     """
-    epochs = windows_left * window * (n_active + 1) * 2.0 * col_len
+    if m > MAX_SUPPORT:
+        return False
+    epochs = min(windows_left * window, float(epochs_left)) * (n_active + 1) * 2.0 * col_len
     solve = 2.0 * (0.5 * m * m * col_len + m * m * m / 6.0)
     return epochs >= solve
