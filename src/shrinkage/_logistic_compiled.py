@@ -138,10 +138,5 @@ def _resolve(
         sample_weight=problem.sample_weight, fit_intercept=problem.fit_intercept,
         coef_init=stalled.coef, intercept_init=float(stalled.intercept), warn=False,
     )
-    if solution.certificate >= stalled.certificate:
-        return stalled, stalled.primal - _penalty_value(unit, alpha, stalled.coef)
-    return solution, solution.primal - _penalty_value(unit, alpha, solution.coef)
-
-
-def _penalty_value(unit: PenaltyArrays, alpha: float, coef: Vector) -> float:
-    return float(alpha * (unit.l1 @ np.abs(coef) + 0.5 * (unit.l2 @ (coef * coef))))
+    best = stalled if solution.certificate >= stalled.certificate else solution
+    return best, best.primal - scaled(unit, float(alpha)).value(best.coef)

@@ -35,7 +35,12 @@ from .anderson import anderson_candidate
 from .gap import duality_gap, primal_value
 from .kkt import KKT_SLACK, add_violators, pull
 from .storage import column_gram, correlations, epochs, mean_column_length, subtract_columns
-from .support_newton import newton_pays, support_newton_point, support_positions
+from .support_newton import (
+    newton_pays,
+    signs_changed,
+    support_newton_point,
+    support_positions,
+)
 
 _ANDERSON_K = 10  # iterates per extrapolation window (as solvers/cd.py)
 _BOUND_SNAP = 1e-12
@@ -112,7 +117,7 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
             gap = duality_gap(y, r, r, corr, w, l1, l2, lower, upper, ws, n, 0.0)[0]
             if gap <= target:
                 break
-            if _support_changed(w, ws, signs):
+            if signs_changed(w, ws, signs):
                 tried = False
                 gap_prev = 0.0
             elif not tried and gap_prev > 0.0:
@@ -137,19 +142,6 @@ def _solve_working_set(Xs, y, r, w, l1, l2, lower, upper, norms2, n, ws, target,
                         filled = 1
             gap_prev = gap
     return done
-
-
-@njit(cache=True, nogil=True)
-def _support_changed(w, ws, signs):
-    """Whether the signs of ``w[ws]`` differ from ``signs`` (then updated)."""
-    changed = False
-    for k in range(ws.shape[0]):
-        wk = w[ws[k]]
-        now = 0 if wk == 0.0 else (1 if wk > 0.0 else -1)
-        if now != signs[k]:
-            changed = True
-            signs[k] = now
-    return changed
 
 
 @njit(cache=True, nogil=True)

@@ -27,9 +27,15 @@ import numpy as np
 from numba import njit
 
 from .anderson import anderson_candidate
+from .cd_dense import correlations_rows, subtract_columns_rows
 from .gap import conjugate_sum, dual_scale
 from .kkt import KKT_SLACK
-from .support_newton import newton_pays, support_newton_point, support_positions
+from .support_newton import (
+    newton_pays,
+    signs_changed,
+    support_newton_point,
+    support_positions,
+)
 
 _ANDERSON_K = 5  # path_cd.py uses 10; 5 took fewer epochs on diabetes and rho 0.95
 _BOUND_SNAP = 1e-12
@@ -135,18 +141,9 @@ def _resync(R, col_end, y, r, g, w, all_idx, sums):
 
     Every digit the triangle holds, and no allocation (it runs at every alpha).
     """
-    for i in range(y.shape[0]):
-        r[i] = y[i]
-    for j in range(w.shape[0]):
-        wj = w[j]
-        if wj != 0.0:
-            for i in range(col_end[j]):
-                r[i] -= wj * R[i, j]
-    for j in range(w.shape[0]):
-        acc = 0.0
-        for i in range(col_end[j]):
-            acc += R[i, j] * r[i]
-        g[j] = acc
+    r[:] = y
+    subtract_columns_rows(R, all_idx, w, r, col_end)  # skips the zeros of w
+    correlations_rows(R, r, all_idx, g, col_end)
     rr = 0.0
     yr = 0.0
     for i in range(y.shape[0]):
@@ -288,13 +285,7 @@ def enet_path_gram(R, col_end, y, G, alphas, l1u, l2u, lower, upper, norms2, n, 
                     # the last window (K epochs of about m p flops each) would
                     # cost more than the solve (about m^3 / 3 to build and
                     # factor). One attempt per support.
-                    same = True
-                    for q in range(m_ws):
-                        now = 0 if w[ws[q]] == 0.0 else (1 if w[ws[q]] > 0.0 else -1)
-                        if now != signs[q]:
-                            same = False
-                        signs[q] = now
-                    if not same:
+                    if signs_changed(w, ws, signs):
                         tried = False
                         gap_window = 0.0  # a new support: its rate is yet unknown
                     elif not tried:

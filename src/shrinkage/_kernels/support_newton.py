@@ -57,6 +57,23 @@ def _cholesky_solve(M, b):
 
 
 @njit(cache=True, nogil=True)
+def signs_changed(w, ws, signs):
+    """Whether the signs of ``w[ws]`` differ from ``signs`` (which are then updated).
+
+    Both kernels try the support's step only once its support and signs held
+    between two looks; ``signs`` holds the last look (2: none yet).
+    """
+    changed = False
+    for q in range(ws.shape[0]):
+        wq = w[ws[q]]
+        now = 0 if wq == 0.0 else (1 if wq > 0.0 else -1)
+        if now != signs[q]:
+            changed = True
+            signs[q] = now
+    return changed
+
+
+@njit(cache=True, nogil=True)
 def support_positions(w, ws, out):
     """Write the positions ``q`` with ``w[ws[q]] != 0`` into ``out``; return how many."""
     m = 0
